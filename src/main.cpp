@@ -1,0 +1,26 @@
+// Wires the real implementations of every side effect into the CLI.
+
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "cli/command_table.h"
+#include "cli/real_sts_connector.h"
+#include "util/process.h"
+
+int main(int argc, char** argv) {
+  stsh::util::harden_process();
+  std::ios::sync_with_stdio(false);
+
+  stsh::util::ProcessEnvironment env;
+  stsh::util::RealFileSystem fs;
+  stsh::util::SystemClock clock;
+  stsh::util::TtyTerminal terminal;
+  stsh::cli::RealStsConnector sts(env, clock);
+  stsh::cli::Context ctx{env, fs, clock, terminal, sts, stsh::util::executable_path(argv[0]), std::cout, std::cerr};
+
+  std::vector<std::string> args(argv + 1, argv + argc);
+  int code = stsh::cli::run_cli(ctx, argc > 0 ? argv[0] : "stsh", args);
+  std::cout.flush();
+  return code;
+}

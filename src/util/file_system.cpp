@@ -1,0 +1,145 @@
+#include "util/file_system.h"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+
+#include "util/atomic_file.h"
+#include "util/secret.h"
+#include "util/unique_fd.h"
+
+namespace stsh::util {
+
+Result<std::optional<std::string>> RealFileSystem::read_file(const Path& path) const {
+  UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (!fd) {
+    if (errno == ENOENT) return std::optional<std::string>{};
+    return fail(ErrorKind::io, "cannot read " + path.string() + ": " + std::strerror(errno));
+  }
+  std::string content;
+  char buffer[4096];
+  for (;;) {
+    ssize_t n = ::read(fd.get(), buffer, sizeof buffer);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      int saved = errno;
+      wipe(buffer, sizeof buffer);
+      return fail(ErrorKind::io, "cannot read " + path.string() + ": " + std::strerror(saved));
+    }
+    if (n == 0) break;
+    content.append(buffer, static_cast<std::size_t>(n));
+  }
+  // The buffer held key material.
+  wipe(buffer, sizeof buffer);
+  return std::optional<std::string>(std::move(content));
+}
+
+Result<void> RealFileSystem::write_private_file(const Path& path, std::string_view content) {
+  return write_file_atomically(path, content);
+}
+
+Result<std::vector<std::string>> RealFileSystem::list_directory(const Path& path) const {
+  DIR* dir = ::opendir(path.c_str());
+  if (dir == nullptr) {
+    return fail(errno == ENOENT || errno == ENOTDIR ? ErrorKind::config : ErrorKind::io,
+                "cannot list " + path.string() + ": " + std::strerror(errno));
+  }
+  std::vector<std::string> names;
+  while (dirent* entry = ::readdir(dir)) {
+    std::string name = entry->d_name;
+    if (name != "." && name != "..") names.push_back(std::move(name));
+  }
+  ::closedir(dir);
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+bool RealFileSystem::is_directory(const Path& path) const {
+  struct stat st {};
+  return ::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+bool RealFileSystem::is_writable_directory(const Path& path) const {
+  return is_directory(path) && ::access(path.c_str(), W_OK | X_OK) == 0;
+}
+
+Result<void> RealFileSystem::make_private_directory(const Path& path) {
+  if (is_directory(path)) return {};
+  if (!path.parent_path().empty() && path.parent_path() != path) {
+    if (auto parent = make_private_directory(path.parent_path()); !parent) return parent;
+  }
+  if (::mkdir(path.c_str(), 0700) != 0 && errno != EEXIST) {
+    return fail(ErrorKind::io, "cannot create directory " + path.string() + ": " + std::strerror(errno));
+  }
+  return {};
+}
+
+Result<void> RealFileSystem::remove_file(const Path& path) {
+  if (::unlink(path.c_str()) != 0 && errno != ENOENT) {
+    return fail(ErrorKind::io, "cannot remove " + path.string() + ": " + std::strerror(errno));
+  }
+  return {};
+}
+
+// --- in-memory, for unit tests ---
+
+Result<std::optional<std::string>> MemoryFileSystem::read_file(const Path& path) const {
+  auto it = m_files.find(path.lexically_normal());
+  if (it == m_files.end()) return std::optional<std::string>{};
+  return std::optional<std::string>(it->second);
+}
+
+Result<void> MemoryFileSystem::write_private_file(const Path& path, std::string_view content) {
+  Path p = path.lexically_normal();
+  if (m_symlinks.contains(p)) {
+    return fail(ErrorKind::io, "cannot write " + p.string() + ": it is a symbolic link; refusing to follow it");
+  }
+  if (m_read_only.contains(p.parent_path())) {
+    return fail(ErrorKind::io, "cannot write " + p.string() + ": Read-only file system");
+  }
+  if (!is_directory(p.parent_path())) {
+    return fail(ErrorKind::io, "cannot write " + p.string() + ": No such file or directory");
+  }
+  m_files[p] = std::string(content);
+  return {};
+}
+
+Result<std::vector<std::string>> MemoryFileSystem::list_directory(const Path& path) const {
+  Path dir = path.lexically_normal();
+  if (!is_directory(dir)) return fail(ErrorKind::config, "cannot list " + dir.string() + ": No such file or directory");
+  std::vector<std::string> names;
+  for (const auto& [file, content] : m_files) {
+    if (file.parent_path() == dir) names.push_back(file.filename().string());
+  }
+  return names;
+}
+
+bool MemoryFileSystem::is_directory(const Path& path) const {
+  Path dir = path.lexically_normal();
+  if (m_directories.contains(dir)) return true;
+  return std::any_of(m_files.begin(), m_files.end(), [&](const auto& entry) {
+    auto [mismatch, unused] = std::mismatch(dir.begin(), dir.end(), entry.first.begin(), entry.first.end());
+    return mismatch == dir.end();
+  });
+}
+
+Result<void> MemoryFileSystem::make_private_directory(const Path& path) {
+  m_directories.insert(path.lexically_normal());
+  return {};
+}
+
+Result<void> MemoryFileSystem::remove_file(const Path& path) {
+  m_files.erase(path.lexically_normal());
+  return {};
+}
+
+void MemoryFileSystem::add_file(const Path& path, std::string content) {
+  m_files[path.lexically_normal()] = std::move(content);
+}
+
+}  // namespace stsh::util
