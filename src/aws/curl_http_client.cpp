@@ -17,6 +17,7 @@ namespace {
 
 // STS answers are a few KiB; anything far larger is not STS.
 constexpr std::size_t k_max_response_bytes = 1024 * 1024;
+constexpr const char* k_out_of_memory = "libcurl ran out of memory building request headers";
 
 struct CurlApi {
   util::DynamicLibrary library;
@@ -139,10 +140,10 @@ Result<HttpResponse> CurlHttpClient::send(const HttpRequest& request) {
     std::string line = value.empty() ? name + ";" : name + ": " + value;
     bool added = headers.append(line);
     util::wipe(line);
-    if (!added) return fail(ErrorKind::internal, "libcurl ran out of memory building request headers");
+    if (!added) return fail(ErrorKind::internal, k_out_of_memory);
   }
   // Stops curl from waiting for a 100-continue before sending the body.
-  if (!headers.append("Expect:")) return fail(ErrorKind::internal, "libcurl ran out of memory building request headers");
+  if (!headers.append("Expect:")) return fail(ErrorKind::internal, k_out_of_memory);
 
   std::unique_ptr<CURL, decltype(api.easy_cleanup)> easy(api.easy_init(), api.easy_cleanup);
   if (!easy) return fail(ErrorKind::internal, "libcurl could not create a request handle");

@@ -91,7 +91,9 @@ struct ParsedUrl {
 // Parses scheme://host[:port][/path]; the reason on failure is a short phrase.
 std::expected<ParsedUrl, std::string> parse_endpoint_url(std::string_view url) {
   for (char c : url) {
-    if (static_cast<unsigned char>(c) <= 0x20 || c == 0x7f) return std::unexpected("it contains a space or control character");
+    if (static_cast<unsigned char>(c) <= 0x20 || c == 0x7f) {
+      return std::unexpected("it contains a space or control character");
+    }
   }
   std::size_t sep = url.find("://");
   if (sep == std::string_view::npos) return std::unexpected("it has no scheme (expected https://host)");
@@ -173,8 +175,9 @@ std::string resolve_region(const std::optional<std::string>& flag, const util::E
 Result<Endpoint> resolve_sts_endpoint(const std::string& region, const util::Environment& env) {
   auto ignore = env.get("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS");
   if (!(ignore && util::to_lower(*ignore) == "true")) {
-    if (auto url = env.get_nonempty("AWS_ENDPOINT_URL_STS")) return endpoint_from_override(*url, "AWS_ENDPOINT_URL_STS");
-    if (auto url = env.get_nonempty("AWS_ENDPOINT_URL")) return endpoint_from_override(*url, "AWS_ENDPOINT_URL");
+    for (const char* name : {"AWS_ENDPOINT_URL_STS", "AWS_ENDPOINT_URL"}) {
+      if (auto url = env.get_nonempty(name)) return endpoint_from_override(*url, name);
+    }
   }
   if (!is_valid_region(region)) {
     return fail(ErrorKind::usage, "invalid region '" + region + "': expected a name like us-east-1");

@@ -66,6 +66,23 @@ void add_mfa_and_duration(std::string& body, const std::optional<std::string>& m
   if (token_code) add_param(body, "TokenCode", *token_code);
 }
 
+// The body holds the new secret key and session token: wiped once parsed.
+Result<Credentials> credentials_from(Result<std::string> response) {
+  if (!response) return std::unexpected(response.error());
+  auto creds = parse_credentials_response(*response);
+  util::wipe(*response);
+  return creds;
+}
+
+// One line for an HTTP error: STS's "Code: Message" when it sent one.
+Error status_error(long status, const std::optional<StsError>& error, const std::string& host, int attempts) {
+  std::string where = "HTTP " + std::to_string(status) + " from " + host;
+  if (!error) return {ErrorKind::aws, where + attempts_note(attempts)};
+  if (error->code.empty()) return {ErrorKind::aws, where + ": " + error->message + attempts_note(attempts)};
+  if (error->message.empty()) return {ErrorKind::aws, error->code + " (" + where + ")" + attempts_note(attempts)};
+  return {ErrorKind::aws, error->code + ": " + error->message};
+}
+
 }  // namespace
 
 std::string form_encode(std::string_view value) {
@@ -100,11 +117,7 @@ StsClient::StsClient(HttpClient& http, const Crypto& crypto, const util::Clock& 
 Result<Credentials> StsClient::get_session_token(const Credentials& caller, const GetSessionTokenParams& params) {
   std::string body = action_body("GetSessionToken");
   add_mfa_and_duration(body, params.mfa_serial, params.token_code, params.duration_seconds);
-  auto response = call(caller, body);
-  if (!response) return std::unexpected(response.error());
-  auto creds = parse_credentials_response(*response);
-  util::wipe(*response);
-  return creds;
+  return credentials_from(call(caller, body));
 }
 
 Result<Credentials> StsClient::assume_role(const Credentials& caller, const AssumeRoleParams& params) {
@@ -113,11 +126,7 @@ Result<Credentials> StsClient::assume_role(const Credentials& caller, const Assu
   add_param(body, "RoleSessionName", params.role_session_name);
   if (params.external_id) add_param(body, "ExternalId", *params.external_id);
   add_mfa_and_duration(body, params.mfa_serial, params.token_code, params.duration_seconds);
-  auto response = call(caller, body);
-  if (!response) return std::unexpected(response.error());
-  auto creds = parse_credentials_response(*response);
-  util::wipe(*response);
-  return creds;
+  return credentials_from(call(caller, body));
 }
 
 Result<CallerIdentity> StsClient::get_caller_identity(const Credentials& caller) {
@@ -148,11 +157,7 @@ Result<std::string> StsClient::call(const Credentials& caller, const std::string
     } else {
       auto error = parse_error_response(response->body);
       if (last || !is_retryable(response->status, error)) {
-        std::string where = "HTTP " + std::to_string(response->status) + " from " + m_endpoint.host;
-        if (!error) return fail(ErrorKind::aws, where + attempts_note(attempt));
-        if (error->code.empty()) return fail(ErrorKind::aws, where + ": " + error->message + attempts_note(attempt));
-        if (error->message.empty()) return fail(ErrorKind::aws, error->code + " (" + where + ")" + attempts_note(attempt));
-        return fail(ErrorKind::aws, error->code + ": " + error->message);
+        return std::unexpected(status_error(response->status, error, m_endpoint.host, attempt));
       }
     }
     m_sleeper.sleep(backoff_delay(m_retry, attempt - 1));

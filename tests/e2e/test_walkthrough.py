@@ -57,6 +57,9 @@ def test_readme_walkthrough_in_interactive_shell(shell, stsh, home, env, sts):
     sh = ShellSession(shell, env, cwd=str(home))
     try:
         assert sh.run(init_line(shell)) == []
+        # fish 3 resets $USER to the uid's login name; stsh follows whatever $USER is.
+        user = sh.env()["USER"]
+        prompt = f"Enter token for user {user}: "
 
         # 1. No keys yet.
         assert sh.run("ec2now") == ["No keys set"]
@@ -72,12 +75,12 @@ def test_readme_walkthrough_in_interactive_shell(shell, stsh, home, env, sts):
         e = sh.env()
         assert_long_lived_env(e, "personal", *LONG_LIVED_KEYS["personal"])
         # 5. MFA, code typed at the prompt on the terminal.
-        out = sh.run("ec2mfa", respond=[(PROMPT, "281823")])
-        assert prompt_and_rest(out) == [
+        out = sh.run("ec2mfa", respond=[(prompt, "281823")])
+        assert prompt_and_rest(out, prompt) == [
             "Cache is valid for account personal",
             "Set keys for personal-MFA-STS AWS account",
         ]
-        check_default_mfa_request(sts, "personal", "281823")
+        check_default_mfa_request(sts, "personal", "281823", user)
         # 6.
         out = sh.run("ec2now")
         assert len(out) == 3, out
@@ -120,8 +123,9 @@ def test_ec2mfa_with_code_argument(shell, stsh, home, env, sts):
         "Cache is valid for account work",
         "Set keys for work-MFA-STS AWS account",
     ], cp.stderr
-    check_default_mfa_request(sts, "work", "123456")
-    assert_session_env(parse_env_dump(cp.stdout), "work", read_cache(home / "aws-creds", "work"))
+    e = parse_env_dump(cp.stdout)
+    check_default_mfa_request(sts, "work", "123456", e["USER"])  # fish resets $USER
+    assert_session_env(e, "work", read_cache(home / "aws-creds", "work"))
 
 
 def test_eval_switch_without_shell_functions(stsh, home, env, sts):

@@ -98,7 +98,8 @@ TEST(ResolveStsEndpoint, IgnoreFlagOtherThanTrueIsOff) {
 }
 
 TEST(ResolveStsEndpoint, IgnoreFlagAlsoSkipsAnInvalidOverride) {
-  MapEnvironment env({{"AWS_ENDPOINT_URL_STS", "http://evil.example"}, {"AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "true"}});
+  MapEnvironment env(
+      {{"AWS_ENDPOINT_URL_STS", "http://evil.example"}, {"AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "true"}});
   EXPECT_TRUE(resolve_sts_endpoint("us-west-2", env).has_value());
 }
 

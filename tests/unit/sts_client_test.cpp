@@ -97,12 +97,14 @@ const char* const k_credentials_xml =
     R"(<GetSessionTokenResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><GetSessionTokenResult>)"
     R"(<Credentials><SessionToken>TOKEN</SessionToken><SecretAccessKey>SECRET</SecretAccessKey>)"
     R"(<Expiration>2026-11-24T12:00:00Z</Expiration><AccessKeyId>ASIATESTEXAMPLE00001</AccessKeyId></Credentials>)"
-    R"(</GetSessionTokenResult><ResponseMetadata><RequestId>r</RequestId></ResponseMetadata></GetSessionTokenResponse>)";
+    R"(</GetSessionTokenResult><ResponseMetadata><RequestId>r</RequestId></ResponseMetadata>)"
+    R"(</GetSessionTokenResponse>)";
 
 const char* const k_assume_role_xml =
     R"(<AssumeRoleResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><AssumeRoleResult>)"
     R"(<AssumedRoleUser><Arn>arn:aws:sts::123456789012:assumed-role/admin/s</Arn><AssumedRoleId>A:s</AssumedRoleId>)"
-    R"(</AssumedRoleUser><Credentials><AccessKeyId>ASIATESTEXAMPLE00002</AccessKeyId><SecretAccessKey>S2</SecretAccessKey>)"
+    R"(</AssumedRoleUser><Credentials><AccessKeyId>ASIATESTEXAMPLE00002</AccessKeyId>)"
+    R"(<SecretAccessKey>S2</SecretAccessKey>)"
     R"(<SessionToken>T2</SessionToken><Expiration>2026-11-24T11:00:00.000Z</Expiration></Credentials>)"
     R"(</AssumeRoleResult></AssumeRoleResponse>)";
 
@@ -263,7 +265,8 @@ TEST_F(StsClientTest, AccessDeniedIsNotRetried) {
 }
 
 TEST_F(StsClientTest, BadMfaCodeAndValidationErrorsAreNotRetried) {
-  m_http.respond(403, error_xml("AccessDenied", "MultiFactorAuthentication failed with invalid MFA one time pass code."));
+  m_http.respond(403,
+                 error_xml("AccessDenied", "MultiFactorAuthentication failed with invalid MFA one time pass code."));
   m_http.respond(400, error_xml("ValidationError", "1 validation error detected"));
   EXPECT_FALSE(get_session_token().has_value());
   auto second = get_session_token();
@@ -300,7 +303,9 @@ TEST_F(StsClientTest, PersistentThrottlingStopsAfterThreeAttempts) {
 }
 
 TEST_F(StsClientTest, NetworkErrorsAreRetriedThenReported) {
-  for (int i = 0; i < 5; ++i) m_http.fail_with(ErrorKind::network, "cannot reach STS at sts.us-east-1.amazonaws.com: timeout");
+  for (int i = 0; i < 5; ++i) {
+    m_http.fail_with(ErrorKind::network, "cannot reach STS at sts.us-east-1.amazonaws.com: timeout");
+  }
   auto creds = get_session_token();
   ASSERT_FALSE(creds.has_value());
   EXPECT_EQ(creds.error().kind, ErrorKind::network);

@@ -75,7 +75,8 @@ TEST(ParseCredentialsResponse, ExpirationWithFractionalSeconds) {
 
 TEST(ParseCredentialsResponse, NamespacePrefixIsIgnored) {
   auto creds = parse_credentials_response(
-      R"(<sts:GetSessionTokenResponse xmlns:sts="https://sts.amazonaws.com/doc/2011-06-15/"><sts:GetSessionTokenResult>)"
+      R"(<sts:GetSessionTokenResponse xmlns:sts="https://sts.amazonaws.com/doc/2011-06-15/">)"
+      R"(<sts:GetSessionTokenResult>)"
       R"(<sts:Credentials><sts:SessionToken>T</sts:SessionToken><sts:SecretAccessKey>S</sts:SecretAccessKey>)"
       R"(<sts:Expiration>2026-11-24T12:00:00Z</sts:Expiration><sts:AccessKeyId>ASIAX</sts:AccessKeyId>)"
       R"(</sts:Credentials></sts:GetSessionTokenResult></sts:GetSessionTokenResponse>)");
@@ -101,7 +102,8 @@ TEST(ParseCredentialsResponse, BadExpirationIsAnAwsError) {
 }
 
 TEST(ParseCredentialsResponse, NoCredentialsElement) {
-  auto creds = parse_credentials_response("<GetSessionTokenResponse><GetSessionTokenResult/></GetSessionTokenResponse>");
+  auto creds =
+      parse_credentials_response("<GetSessionTokenResponse><GetSessionTokenResult/></GetSessionTokenResponse>");
   ASSERT_FALSE(creds.has_value());
   EXPECT_EQ(creds.error().message, "unexpected response from STS: no Credentials element");
 }
