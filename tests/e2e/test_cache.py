@@ -134,3 +134,33 @@ def test_symlink_to_valid_looking_cache_is_not_trusted_for_writes(stsh, tmp_path
     cache_path(creds, "work").symlink_to(target)
     run(stsh, ["mfa", "work", "--token-code", "123456"], env)
     assert target.read_bytes() == original
+
+
+def test_planted_symlink_is_not_read_as_the_cache(stsh, tmp_path, creds, env):
+    """switch must not take a session from a file the cache path merely points to."""
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    entry = write_cache(outside, "x", dt.timedelta(hours=5), key="ASIAPLANTEDEXAMPLE01")
+    cache_path(creds, "work").symlink_to(outside / ".cache.x.json")
+    cp = run(stsh, ["switch", "work"], env)
+    assert_ok(cp)
+    assert entry["AccessKeyId"] not in cp.stdout, "switch used a session read through a planted symlink"
+    assert lines(cp.stderr)[-1] == "Set keys for work AWS account"
+
+
+def test_mfa_renews_a_session_within_five_minutes_of_expiry(stsh, creds, env, sts):
+    write_cache(creds, "work", dt.timedelta(minutes=4))
+    cp = run(stsh, ["mfa", "work", "--token-code", "123456"], env)
+    assert_ok(cp)
+    assert sts.actions() == ["GetSessionToken"]
+    assert "MFA STS token already cached" not in cp.stderr
+    assert (read_cache(creds, "work")["AccessKeyId"]) != "ASIACACHEDEXAMPLE001"
+
+
+def test_mfa_without_code_with_valid_cache_needs_no_terminal(stsh, creds, env, sts):
+    entry = write_cache(creds, "work", dt.timedelta(hours=2))
+    cp = run(stsh, ["mfa", "work"], env)  # no tty: must not try to prompt
+    assert_ok(cp)
+    assert lines(cp.stderr)[0] == "MFA STS token already cached"
+    assert entry["SessionToken"] in cp.stdout
+    assert sts.actions() == []

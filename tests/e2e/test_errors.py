@@ -318,3 +318,14 @@ def test_accounts_file_not_an_object(stsh, creds, env, sts):
     cp = run(stsh, ["mfa", "work", "--token-code", "123456"], env)
     line = assert_error(cp, EXIT_CONFIG, mfa=True)
     assert str(creds / "accounts.json") in line
+
+
+@pytest.mark.parametrize("duration", ["10", "899", "129601", "12h", "-900"])
+def test_duration_out_of_range_fails_before_network(duration, stsh, creds, env, sts):
+    before = snapshot(creds)
+    cp = run(stsh, ["mfa", "work", "--token-code", "123456", "--duration", duration], env)
+    assert_error(cp, EXIT_USAGE, mfa=True)
+    cp = run(stsh, ["--account", "work", "--token", "123456", "--duration", duration], env, argv0=MFA)
+    assert_error(cp, EXIT_USAGE)
+    assert sts.actions() == []
+    assert snapshot(creds) == before

@@ -228,3 +228,25 @@ def test_ec2now_reports_expired_session(stsh, home, env):
     out = lines(cp.stderr)
     assert out[0] == "Keys set for work-MFA-STS AWS account"
     assert out[1].startswith("Session expired at"), out
+
+
+@pytest.mark.parametrize("shell", ["bash", "zsh", "fish"])
+def test_stsh_wrapper_function_changes_environment(shell, stsh, home, env, sts):
+    need(shell)
+    script = "\n".join([init_line(shell), "stsh switch work", "stsh mfa --token-code 123456", DUMP_ENV])
+    cp = run_script(shell, script, env)
+    assert_ok(cp)
+    assert lines(cp.stderr)[-1] == "Set keys for work-MFA-STS AWS account", cp.stderr
+    assert_session_env(parse_env_dump(cp.stdout), "work", read_cache(home / "aws-creds", "work"))
+
+
+def test_creds_dir_from_environment(stsh, tmp_path, home, env):
+    other = tmp_path / "elsewhere-creds"
+    (home / "aws-creds").rename(other)
+    cp = run_script("bash", f'eval "$(stsh switch personal)"\n{DUMP_ENV}', dict(env, STSH_CREDS_DIR=str(other)))
+    assert_ok(cp)
+    assert_long_lived_env(parse_env_dump(cp.stdout), "personal", *LONG_LIVED_KEYS["personal"])
+    cp = run(stsh, ["mfa", "personal", "--token-code", "123456"], dict(env, STSH_CREDS_DIR=str(other)))
+    assert_ok(cp)
+    assert (other / ".cache.personal.json").is_file()
+    assert not (home / "aws-creds").exists()
