@@ -68,14 +68,14 @@ def assert_error(cp: subprocess.CompletedProcess, code: int, *, mfa: bool = Fals
                  also_allowed=()) -> str:
     """Exactly one `stsh: error:` line, the documented exit code; returns the line.
 
-    For mfa commands the seed's `Failed to set MFA token` must accompany it;
+    For mfa commands the seed's `Failed to set MFA token` may accompany it;
     also_allowed lists other lines (or predicates) the case may print.
     """
     err = lines(cp.stderr)
     errors = [line for line in err if line.startswith(ERROR_PREFIX)]
     others = [line for line in err if not line.startswith(ERROR_PREFIX)]
     if mfa:
-        assert MFA_FAILED in others, f"mfa failure without {MFA_FAILED!r}; stderr:\n{cp.stderr}"
+        # Whether it must be there is checked once, in test_errors.py.
         others = [line for line in others if line != MFA_FAILED]
     for allowed in also_allowed:
         others = [line for line in others if not (allowed(line) if callable(allowed) else line == allowed)]

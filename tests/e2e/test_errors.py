@@ -329,3 +329,33 @@ def test_duration_out_of_range_fails_before_network(duration, stsh, creds, env, 
     assert_error(cp, EXIT_USAGE)
     assert sts.actions() == []
     assert snapshot(creds) == before
+
+
+def _mfa_failure_cases(home, creds, env):
+    """(name, argv, env) for mfa failures of every kind."""
+    yield "missing-creds-dir", ["mfa", "work", "--token-code", "123456"], dict(env, STSH_CREDS_DIR=str(home / "nope"))
+    yield "unknown-account", ["mfa", "nosuch", "--token-code", "123456"], env
+    yield "five-digit-code", ["mfa", "work", "--token-code", "12345"], env
+    yield "bad-duration", ["mfa", "work", "--token-code", "123456", "--duration", "10"], env
+    yield "no-terminal", ["mfa", "work"], env
+    yield "unreachable", ["mfa", "work", "--token-code", "123456"], stsh_env(home, f"http://127.0.0.1:{closed_port()}")
+
+
+MFA_FAILURE_IDS = ["missing-creds-dir", "unknown-account", "five-digit-code", "bad-duration", "no-terminal",
+                   "unreachable", "malformed-accounts", "cache-unwritable"]
+
+
+@pytest.mark.parametrize("case", MFA_FAILURE_IDS)
+def test_every_mfa_failure_says_failed_to_set_mfa_token(case, stsh, home, creds, env):
+    """The seed printed `Failed to set MFA token` whenever ec2mfa failed; the spec keeps it."""
+    cases = {name: (argv, e) for name, argv, e in _mfa_failure_cases(home, creds, env)}
+    if case == "malformed-accounts":
+        (creds / "accounts.json").write_text(MALFORMED)
+        cases[case] = (["mfa", "work", "--token-code", "123456"], env)
+    if case == "cache-unwritable":
+        cache_path(creds, "work").mkdir()
+        cases[case] = (["mfa", "work", "--token-code", "123456"], env)
+    argv, e = cases[case]
+    cp = run(stsh, argv, e)
+    assert cp.returncode != 0
+    assert "Failed to set MFA token" in lines(cp.stderr), f"stderr:\n{cp.stderr}"
