@@ -5,7 +5,7 @@
 #include <vector>
 
 #include "cli/command_table.h"
-#include "cli/real_sts_connector.h"
+#include "cli/remote_sts.h"
 #include "util/process.h"
 
 int main(int argc, char** argv) {
@@ -16,11 +16,13 @@ int main(int argc, char** argv) {
   stsh::util::RealFileSystem fs;
   stsh::util::SystemClock clock;
   stsh::util::TtyTerminal terminal;
-  stsh::cli::RealStsConnector sts(env, clock);
-  stsh::cli::Context ctx{env, fs, clock, terminal, sts, stsh::util::executable_path(argv[0]), std::cout, std::cerr};
+  const char* argv0 = argc > 0 ? argv[0] : "stsh";
+  auto exe = [argv0] { return stsh::util::executable_path(argv0); };
+  stsh::cli::HelperStsConnector sts(exe);
+  stsh::cli::Context ctx{env, fs, clock, terminal, sts, exe, std::cout, std::cerr};
 
   std::vector<std::string> args(argv + 1, argv + argc);
-  int code = stsh::cli::run_cli(ctx, argc > 0 ? argv[0] : "stsh", args);
+  int code = stsh::cli::run_cli(ctx, argv0, args);
   std::cout.flush();
   return code;
 }

@@ -41,14 +41,24 @@ struct RetryPolicy {
   std::chrono::milliseconds max_delay{2000};
 };
 
-class StsClient {
+// The STS calls stsh makes; implemented in-process (StsClient) and by the
+// network helper process (see src/cli/remote_sts.h).
+class StsService {
+ public:
+  virtual ~StsService() = default;
+  virtual Result<Credentials> get_session_token(const Credentials& caller, const GetSessionTokenParams& params) = 0;
+  virtual Result<Credentials> assume_role(const Credentials& caller, const AssumeRoleParams& params) = 0;
+  virtual Result<CallerIdentity> get_caller_identity(const Credentials& caller) = 0;
+};
+
+class StsClient final : public StsService {
  public:
   StsClient(HttpClient& http, const Crypto& crypto, const util::Clock& clock, util::Sleeper& sleeper,
             Endpoint endpoint, std::string region, RetryPolicy retry = {});
 
-  Result<Credentials> get_session_token(const Credentials& caller, const GetSessionTokenParams& params);
-  Result<Credentials> assume_role(const Credentials& caller, const AssumeRoleParams& params);
-  Result<CallerIdentity> get_caller_identity(const Credentials& caller);
+  Result<Credentials> get_session_token(const Credentials& caller, const GetSessionTokenParams& params) override;
+  Result<Credentials> assume_role(const Credentials& caller, const AssumeRoleParams& params) override;
+  Result<CallerIdentity> get_caller_identity(const Credentials& caller) override;
 
  private:
   // Sends one Action with its form parameters; returns the 2xx body.

@@ -28,7 +28,7 @@ int run_init(Context& ctx, Args args) {
     return report(ctx, Error{ErrorKind::usage, "unsupported shell '" + parsed->positionals()[0] +
                                                    "': stsh init supports bash, zsh and fish"});
   }
-  ctx.out << shell::init_script(*kind, ctx.exe_path);
+  ctx.out << shell::init_script(*kind, ctx.exe_path());
   return 0;
 }
 

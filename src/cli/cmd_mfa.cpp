@@ -60,6 +60,7 @@ Result<int> mfa_duration(Context& ctx, const util::ParsedArgs& args) {
   return creds::parse_duration(*text, creds::k_session_token_min_seconds, creds::k_session_token_max_seconds, what);
 }
 
+// Every failure of ec2mfa ends with the seed's line, after the reason.
 int failed(Context& ctx, const Error& error) {
   int code = report(ctx, error);
   ctx.err << "Failed to set MFA token\n";
@@ -70,18 +71,18 @@ int failed(Context& ctx, const Error& error) {
 
 int run_mfa(Context& ctx, Args args) {
   auto parsed = util::parse_args(args, k_specs, "stsh mfa");
-  if (!parsed) return report(ctx, parsed.error());
+  if (!parsed) return failed(ctx, parsed.error());
   if (parsed->has("help")) return print_help(ctx, "eval \"$(stsh mfa [NAME] [CODE])\"   (or the ec2mfa function)", k_specs);
   auto kind = shell_kind_option(*parsed);
-  if (!kind) return report(ctx, kind.error());
+  if (!kind) return failed(ctx, kind.error());
   auto request = read_positionals(*parsed);
-  if (!request) return report(ctx, request.error());
+  if (!request) return failed(ctx, request.error());
   // Everything the user typed is checked before any file or network access.
   if (request->code) {
-    if (auto valid = creds::validate_mfa_code(*request->code); !valid) return report(ctx, valid.error());
+    if (auto valid = creds::validate_mfa_code(*request->code); !valid) return failed(ctx, valid.error());
   }
   auto duration = mfa_duration(ctx, *parsed);
-  if (!duration) return report(ctx, duration.error());
+  if (!duration) return failed(ctx, duration.error());
 
   if (!request->account) request->account = current_account(ctx.env);
   if (!request->account) {
@@ -91,7 +92,7 @@ int run_mfa(Context& ctx, Args args) {
 
   creds::CredsDir dir(ctx.fs, creds::CredsDir::default_path(ctx.env));
   auto account = dir.load(*request->account);
-  if (!account) return report(ctx, account.error());
+  if (!account) return failed(ctx, account.error());
   creds::SessionCache cache(ctx.fs, dir.path());
 
   if (!parsed->has("force")) {
@@ -103,7 +104,7 @@ int run_mfa(Context& ctx, Args args) {
       emit_secret(ctx, account_env(account->name, *lookup.session).render(*kind));
       return 0;
     }
-    if (lookup.state == creds::CacheState::corrupt) warn(ctx, lookup.problem + "; it will be replaced");
+    if (lookup.state == creds::CacheState::corrupt) warn(ctx, lookup.problem);
   }
 
   // Fail before the user spends a code on a session that could not be kept.
@@ -118,10 +119,10 @@ int run_mfa(Context& ctx, Args args) {
     serial = *flag;
   } else {
     auto accounts = require_accounts_file(ctx, *parsed, dir.path());
-    if (!accounts) return report(ctx, accounts.error());
+    if (!accounts) return failed(ctx, accounts.error());
     auto prefix = accounts->arn_prefix(account->name);
-    if (!prefix) return report(ctx, prefix.error());
-    if (user.empty()) return report(ctx, Error{ErrorKind::config, "no IAM user name: set $USER or create " +
+    if (!prefix) return failed(ctx, prefix.error());
+    if (user.empty()) return failed(ctx, Error{ErrorKind::config, "no IAM user name: set $USER or create " +
                                                                       (dir.path() / (account->name + ".user")).string()});
     serial = creds::mfa_serial_arn(*prefix, user);
   }
@@ -129,7 +130,7 @@ int run_mfa(Context& ctx, Args args) {
   if (!request->code) {
     auto typed = ctx.terminal.ask("Enter token for user " + user + ": ", true);
     if (!typed) {
-      return report(ctx, Error{typed.error().kind, typed.error().message +
+      return failed(ctx, Error{typed.error().kind, typed.error().message +
                                                        ": give the code as an argument, e.g. 'ec2mfa 123456' or "
                                                        "'stsh mfa " + account->name + " --token-code 123456'"});
     }

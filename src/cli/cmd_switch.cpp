@@ -46,7 +46,7 @@ int run_switch(Context& ctx, Args args) {
     case creds::CacheState::valid: ctx.err << "Cache is valid for account " << account->name << "\n"; break;
     case creds::CacheState::absent: ctx.err << "Cache not present for account " << account->name << "\n"; break;
     case creds::CacheState::corrupt:
-      warn(ctx, lookup.problem + "; ignoring it (ec2mfa replaces it)");
+      warn(ctx, lookup.problem);
       [[fallthrough]];
     case creds::CacheState::expired:
       ctx.err << "Cache invalid or not present for account " << account->name << "\n";

@@ -1,6 +1,7 @@
 #pragma once
 // Everything a command may touch, passed in so tests can substitute fakes.
 
+#include <functional>
 #include <memory>
 #include <ostream>
 #include <string>
@@ -13,12 +14,12 @@
 
 namespace stsh::cli {
 
-// Makes an STS client on demand: the network libraries are loaded only by
-// the commands that call this.
+// Makes an STS client on demand: only the commands that call this pay for
+// the network code (a helper process that loads libcurl and libcrypto).
 class StsConnector {
  public:
   virtual ~StsConnector() = default;
-  virtual Result<std::unique_ptr<aws::StsClient>> connect(const std::string& region) = 0;
+  virtual Result<std::unique_ptr<aws::StsService>> connect(const std::string& region) = 0;
 };
 
 struct Context {
@@ -27,7 +28,8 @@ struct Context {
   const util::Clock& clock;
   util::Terminal& terminal;
   StsConnector& sts;
-  std::string exe_path;  // absolute path of this binary, for `init`
+  // Absolute path of this binary, for `init`; computed only when asked.
+  std::function<std::string()> exe_path;
   std::ostream& out;     // shell code and machine-readable output only
   std::ostream& err;     // messages for the user
 };

@@ -4,7 +4,7 @@
 
 namespace stsh::cli {
 
-Result<std::unique_ptr<aws::StsClient>> RealStsConnector::connect(const std::string& region) {
+Result<std::unique_ptr<aws::StsService>> RealStsConnector::connect(const std::string& region) {
   auto endpoint = aws::resolve_sts_endpoint(region, m_env);
   if (!endpoint) return std::unexpected(endpoint.error());
   auto crypto = aws::openssl_crypto();

@@ -10,7 +10,7 @@ namespace stsh::cli {
 class RealStsConnector final : public StsConnector {
  public:
   RealStsConnector(const util::Environment& env, const util::Clock& clock) : m_env(env), m_clock(clock) {}
-  Result<std::unique_ptr<aws::StsClient>> connect(const std::string& region) override;
+  Result<std::unique_ptr<aws::StsService>> connect(const std::string& region) override;
 
  private:
   const util::Environment& m_env;

@@ -63,12 +63,13 @@ Result<aws::Credentials> SessionCache::deserialize(std::string_view text) {
 
 CacheLookup SessionCache::lookup(std::string_view account, util::TimePoint now) const {
   util::Path path = entry_path(account);
-  auto text = m_fs.read_file(path);
-  if (!text) return {CacheState::corrupt, std::nullopt, text.error().message};
+  auto text = m_fs.read_private_file(path);
+  if (!text) return {CacheState::corrupt, std::nullopt, text.error().message + "; ignoring it"};
   if (!*text) return {CacheState::absent, std::nullopt, ""};
   auto session = deserialize(**text);
   util::wipe(**text);
-  if (!session) return {CacheState::corrupt, std::nullopt, path.string() + " is corrupt (" + session.error().message + ")"};
+  if (!session) return {CacheState::corrupt, std::nullopt,
+            path.string() + " is corrupt (" + session.error().message + "); ignoring it, ec2mfa replaces it"};
   if (!is_fresh(*session, now)) return {CacheState::expired, std::nullopt, ""};
   return {CacheState::valid, std::move(*session), ""};
 }

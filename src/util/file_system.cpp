@@ -15,10 +15,15 @@
 
 namespace stsh::util {
 
-Result<std::optional<std::string>> RealFileSystem::read_file(const Path& path) const {
-  UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+namespace {
+
+Result<std::optional<std::string>> read_whole_file(const Path& path, int extra_flags) {
+  UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | extra_flags));
   if (!fd) {
     if (errno == ENOENT) return std::optional<std::string>{};
+    if (errno == ELOOP && (extra_flags & O_NOFOLLOW) != 0) {
+      return fail(ErrorKind::io, path.string() + " is a symbolic link; refusing to follow it (remove it)");
+    }
     return fail(ErrorKind::io, "cannot read " + path.string() + ": " + std::strerror(errno));
   }
   std::string content;
@@ -37,6 +42,14 @@ Result<std::optional<std::string>> RealFileSystem::read_file(const Path& path) c
   // The buffer held key material.
   wipe(buffer, sizeof buffer);
   return std::optional<std::string>(std::move(content));
+}
+
+}  // namespace
+
+Result<std::optional<std::string>> RealFileSystem::read_file(const Path& path) const { return read_whole_file(path, 0); }
+
+Result<std::optional<std::string>> RealFileSystem::read_private_file(const Path& path) const {
+  return read_whole_file(path, O_NOFOLLOW);
 }
 
 Result<void> RealFileSystem::write_private_file(const Path& path, std::string_view content) {
@@ -92,6 +105,13 @@ Result<std::optional<std::string>> MemoryFileSystem::read_file(const Path& path)
   auto it = m_files.find(path.lexically_normal());
   if (it == m_files.end()) return std::optional<std::string>{};
   return std::optional<std::string>(it->second);
+}
+
+Result<std::optional<std::string>> MemoryFileSystem::read_private_file(const Path& path) const {
+  if (m_symlinks.contains(path.lexically_normal())) {
+    return fail(ErrorKind::io, path.string() + " is a symbolic link; refusing to follow it (remove it)");
+  }
+  return read_file(path);
 }
 
 Result<void> MemoryFileSystem::write_private_file(const Path& path, std::string_view content) {

@@ -20,6 +20,9 @@ class FileSystem {
   virtual ~FileSystem() = default;
   // The file's bytes; std::nullopt when it does not exist.
   virtual Result<std::optional<std::string>> read_file(const Path& path) const = 0;
+  // As read_file, but a symlink at `path` is an error (for files stsh owns:
+  // a planted link must not feed it someone else's content).
+  virtual Result<std::optional<std::string>> read_private_file(const Path& path) const = 0;
   // Replaces `path` atomically with a 0600 file; refuses if `path` is a symlink.
   virtual Result<void> write_private_file(const Path& path, std::string_view content) = 0;
   // Names of the entries of a directory; ErrorKind::config when it is missing.
@@ -35,6 +38,7 @@ class FileSystem {
 class RealFileSystem final : public FileSystem {
  public:
   Result<std::optional<std::string>> read_file(const Path& path) const override;
+  Result<std::optional<std::string>> read_private_file(const Path& path) const override;
   Result<void> write_private_file(const Path& path, std::string_view content) override;
   Result<std::vector<std::string>> list_directory(const Path& path) const override;
   bool is_directory(const Path& path) const override;
@@ -46,6 +50,7 @@ class RealFileSystem final : public FileSystem {
 class MemoryFileSystem final : public FileSystem {
  public:
   Result<std::optional<std::string>> read_file(const Path& path) const override;
+  Result<std::optional<std::string>> read_private_file(const Path& path) const override;
   Result<void> write_private_file(const Path& path, std::string_view content) override;
   Result<std::vector<std::string>> list_directory(const Path& path) const override;
   bool is_directory(const Path& path) const override;

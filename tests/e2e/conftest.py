@@ -7,11 +7,9 @@ network call goes to a moto_server on 127.0.0.1; every test gets its own HOME.
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import os
 import signal
-import subprocess
 import sys
 from pathlib import Path
 
@@ -19,9 +17,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import motoserver  # noqa: E402
 from motoserver import (  # noqa: E402
-    LONG_LIVED_KEYS,
     MotoServer,
     RecordingProxy,
     make_home,
@@ -30,8 +26,11 @@ from motoserver import (  # noqa: E402
 )
 
 # The test process itself must not pick up a developer's AWS setup (boto3 is
-# used here to prepare moto).
+# used here to prepare moto). STSH_BIN and the suite's own STSH_E2E_* stay:
+# they configure the suite, and no child inherits this environment.
 for _k in list(os.environ):
+    if _k == "STSH_BIN" or _k.startswith("STSH_E2E_"):
+        continue
     if _k.startswith(("AWS_", "STSH_")) or _k == "MY_AWS_SET_FOR":
         del os.environ[_k]
 os.environ["AWS_CONFIG_FILE"] = os.devnull

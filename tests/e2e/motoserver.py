@@ -295,6 +295,9 @@ def make_home(
     return home
 
 
+_BLACKHOLE_PROXY = f"http://{HOST}:{closed_port()}"
+
+
 def stsh_env(home: Path, endpoint: str | None, extra: dict[str, str] | None = None, user: str = DEFAULT_USER) -> dict[str, str]:
     """A minimal environment: nothing inherited but what a login would set."""
     bindir = str(stsh_bin().parent)
@@ -307,6 +310,12 @@ def stsh_env(home: Path, endpoint: str | None, extra: dict[str, str] | None = No
         "AWS_CONFIG_FILE": str(Path(home) / ".aws" / "config"),
         "AWS_SHARED_CREDENTIALS_FILE": str(Path(home) / ".aws" / "credentials"),
         "AWS_EC2_METADATA_DISABLED": "true",
+        # Safety net: an HTTPS request that escaped the local endpoint (real
+        # AWS) would go to a closed local proxy port and fail.
+        "https_proxy": _BLACKHOLE_PROXY,
+        "HTTPS_PROXY": _BLACKHOLE_PROXY,
+        "no_proxy": "127.0.0.1,localhost",
+        "NO_PROXY": "127.0.0.1,localhost",
     }
     if endpoint:
         env["AWS_ENDPOINT_URL_STS"] = endpoint

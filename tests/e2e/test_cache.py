@@ -20,7 +20,7 @@ from e2e_util import (
     write_cache,
 )
 from motoserver import closed_port, stsh_env
-from shells import DUMP_ENV, parse_env_dump, run_script
+from shells import DUMP_ENV, parse_env_dump
 
 
 @pytest.fixture

@@ -38,6 +38,7 @@ def test_nasty_secret_round_trips_through_shell_option(shell, stsh, nasty_env):
     home, env = nasty_env
     cp = run_script(shell, "\n".join([eval_line(shell, "switch work"), DUMP_ENV]), env)
     assert_ok(cp)
+    assert NASTY_SECRET not in cp.stderr, "secret printed on stderr"
     assert_long_lived_env(parse_env_dump(cp.stdout), "work", NASTY_KEY, NASTY_SECRET)
 
 

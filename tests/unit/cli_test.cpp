@@ -43,7 +43,7 @@ class FakeConnector final : public StsConnector {
  public:
   FakeConnector(ScriptedHttp& http, const util::Clock& clock) : m_http(http), m_clock(clock) {}
   int connects = 0;
-  Result<std::unique_ptr<aws::StsClient>> connect(const std::string& region) override {
+  Result<std::unique_ptr<aws::StsService>> connect(const std::string& region) override {
     ++connects;
     aws::Endpoint endpoint{"http://127.0.0.1:1", "127.0.0.1:1", "/"};
     return std::make_unique<aws::StsClient>(m_http, m_crypto, m_clock, m_sleep, endpoint, region);
@@ -88,7 +88,7 @@ class CliTest : public ::testing::Test {
   int run(std::vector<std::string> args, std::string argv0 = "stsh") {
     m_out.str("");
     m_err.str("");
-    Context ctx{m_env, m_fs, m_clock, m_terminal, m_connector, "/usr/bin/stsh", m_out, m_err};
+    Context ctx{m_env, m_fs, m_clock, m_terminal, m_connector, [] { return std::string("/usr/bin/stsh"); }, m_out, m_err};
     return run_cli(ctx, argv0, args);
   }
 

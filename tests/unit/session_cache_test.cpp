@@ -70,6 +70,9 @@ TEST_F(SessionCacheTest, SymlinkedEntryIsRefused) {
   auto stored = cache.store("work", session_expiring(m_now + 1h));
   ASSERT_FALSE(stored);
   EXPECT_EQ(stored.error().kind, ErrorKind::io);
+  auto found = cache.lookup("work", m_now);
+  EXPECT_EQ(found.state, CacheState::corrupt);
+  EXPECT_NE(found.problem.find("symbolic link"), std::string::npos);
 }
 
 TEST_F(SessionCacheTest, ReadOnlyDirectoryIsIoError) {
