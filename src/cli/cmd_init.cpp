@@ -24,7 +24,7 @@ int run_init(Context& ctx, Args args) {
     return report(ctx, Error{ErrorKind::usage, "say which shell: stsh init bash|zsh|fish"});
   }
   auto kind = shell::parse_shell_kind(parsed->positionals()[0]);
-  if (!kind) {
+  if (!kind || *kind == shell::ShellKind::powershell) {
     return report(ctx, Error{ErrorKind::usage, "unsupported shell '" + parsed->positionals()[0] +
                                                    "': stsh init supports bash, zsh and fish"});
   }

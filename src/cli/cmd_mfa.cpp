@@ -5,6 +5,7 @@
 
 #include "aws/endpoint.h"
 #include "cli/command_table.h"
+#include "cli/profile_support.h"
 #include "cli/seed_support.h"
 #include "creds/env_credentials.h"
 #include "creds/session_cache.h"
@@ -91,6 +92,19 @@ int run_mfa(Context& ctx, Args args) {
   }
 
   creds::CredsDir dir(ctx.fs, creds::CredsDir::default_path(ctx.env));
+  if (!dir.has_account(*request->account)) {
+    auto resolver = make_resolver(ctx);
+    auto is_profile = resolver.is_config_profile(*request->account);
+    if (!is_profile) return failed(ctx, is_profile.error());
+    if (*is_profile) {
+      creds::ResolveOptions options;
+      options.refresh_mfa = parsed->has("force");
+      options.token_code = request->code;
+      int code = switch_to_profile(ctx, resolver, *request->account, *kind, options);
+      if (code != 0) ctx.err << "Failed to set MFA token\n";
+      return code;
+    }
+  }
   auto account = dir.load(*request->account);
   if (!account) return failed(ctx, account.error());
   creds::SessionCache cache(ctx.fs, dir.path());

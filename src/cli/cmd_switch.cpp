@@ -4,6 +4,7 @@
 #include <array>
 
 #include "cli/command_table.h"
+#include "cli/profile_support.h"
 #include "cli/seed_support.h"
 #include "creds/session_cache.h"
 #include "util/strings.h"
@@ -17,7 +18,36 @@ constexpr std::array k_specs = {
     util::OptionSpec{"help", util::ArgKind::flag, "show this help", "", 'h'},
 };
 
+int list_accounts(Context& ctx, const creds::CredsDir& dir) {
+  auto names = dir.account_names();
+  auto resolver = make_resolver(ctx);
+  auto profiles = resolver.list();
+  std::vector<std::string> profile_names;
+  for (const auto& p : profiles ? *profiles : std::vector<creds::ProfileSummary>{}) {
+    if (!p.seed_account) profile_names.push_back(p.name);
+  }
+  if (!names && profile_names.empty()) return report(ctx, names.error());
+  ctx.err << "Possible accounts: " << util::join(names ? *names : std::vector<std::string>{}, " ") << "\n";
+  if (!profile_names.empty()) ctx.err << "Profiles: " << util::join(profile_names, " ") << "\n";
+  return 0;
+}
+
 }  // namespace
+
+int switch_to_profile(Context& ctx, creds::ProfileResolver& resolver, const std::string& name, shell::ShellKind kind,
+                      const creds::ResolveOptions& options) {
+  auto profile = resolver.resolve(name, options);
+  if (!profile) return report(ctx, profile.error());
+  shell::EnvScript script = account_env(profile->name, profile->credentials, profile_label(*profile), !profile->region);
+  if (profile->region) {
+    script.set("AWS_REGION", *profile->region);
+    script.set("AWS_DEFAULT_REGION", *profile->region);
+  }
+  ctx.err << "Set keys for " << profile_label(*profile) << " AWS account\n";
+  ctx.err.flush();
+  emit_secret(ctx, script.render(kind));
+  return 0;
+}
 
 int run_switch(Context& ctx, Args args) {
   auto parsed = util::parse_args(args, k_specs, "stsh switch");
@@ -30,14 +60,17 @@ int run_switch(Context& ctx, Args args) {
   }
 
   creds::CredsDir dir(ctx.fs, creds::CredsDir::default_path(ctx.env));
-  if (parsed->positionals().empty()) {
-    auto names = dir.account_names();
-    if (!names) return report(ctx, names.error());
-    ctx.err << "Possible accounts: " << util::join(*names, " ") << "\n";
-    return 0;
+  if (parsed->positionals().empty()) return list_accounts(ctx, dir);
+  const std::string& name = parsed->positionals()[0];
+  // Seed accounts first, so ec2switch behaves exactly as it always did.
+  if (!dir.has_account(name)) {
+    auto resolver = make_resolver(ctx);
+    auto is_profile = resolver.is_config_profile(name);
+    if (!is_profile) return report(ctx, is_profile.error());
+    if (*is_profile) return switch_to_profile(ctx, resolver, name, *kind, {});
   }
 
-  auto account = dir.load(parsed->positionals()[0]);
+  auto account = dir.load(name);
   if (!account) return report(ctx, account.error());
 
   creds::SessionCache cache(ctx.fs, dir.path());

@@ -13,6 +13,11 @@ constexpr std::array k_commands = {
     Command{"mfa", "get an MFA session with GetSessionToken and switch to it (ec2mfa)", run_mfa},
     Command{"session-token", "GetSessionToken for scripts (generate-sts-mfa-token)", run_session_token},
     Command{"role", "AssumeRole for scripts (generate-sts-role-token)", run_role},
+    Command{"export", "print a profile's credentials (env, shells, json, credential-process)", run_export},
+    Command{"exec", "run a command with a profile's credentials in its environment", run_exec},
+    Command{"list", "every profile and seed account, with its cached session's time left", run_list},
+    Command{"clear", "remove cached sessions (all, or one profile's)", run_clear},
+    Command{"config", "config dump [--json]: the AWS config files as stsh reads them", run_config},
 };
 
 std::string usage() {

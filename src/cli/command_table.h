@@ -30,5 +30,10 @@ int run_now(Context& ctx, Args args);
 int run_mfa(Context& ctx, Args args);
 int run_session_token(Context& ctx, Args args);
 int run_role(Context& ctx, Args args);
+int run_export(Context& ctx, Args args);
+int run_exec(Context& ctx, Args args);
+int run_list(Context& ctx, Args args);
+int run_clear(Context& ctx, Args args);
+int run_config(Context& ctx, Args args);
 
 }  // namespace stsh::cli

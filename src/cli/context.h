@@ -10,6 +10,7 @@
 #include "util/clock.h"
 #include "util/environment.h"
 #include "util/file_system.h"
+#include "util/launcher.h"
 #include "util/terminal.h"
 
 namespace stsh::cli {
@@ -32,6 +33,7 @@ struct Context {
   std::function<std::string()> exe_path;
   std::ostream& out;     // shell code and machine-readable output only
   std::ostream& err;     // messages for the user
+  util::Launcher* launcher = &util::exec_launcher();
 };
 
 // Prints "stsh: error: MESSAGE" and returns the error's exit code.

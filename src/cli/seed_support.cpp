@@ -16,7 +16,8 @@ std::string set_for_label(std::string_view account, const aws::Credentials& cred
   return std::string(account) + (creds.is_session() ? std::string(k_mfa_suffix) : "");
 }
 
-shell::EnvScript account_env(std::string_view account, const aws::Credentials& creds) {
+shell::EnvScript account_env(std::string_view account, const aws::Credentials& creds, std::optional<std::string> label,
+                             bool default_region) {
   shell::EnvScript script;
   std::string secret(creds.secret_access_key.reveal());
   script.set("AWS_ACCESS_KEY", creds.access_key_id);
@@ -35,14 +36,14 @@ shell::EnvScript account_env(std::string_view account, const aws::Credentials& c
     script.unset("AWS_SECURITY_TOKEN");
     script.unset("AWS_DELEGATION_TOKEN");
   }
-  script.set("MY_AWS_SET_FOR", set_for_label(account, creds));
+  script.set("MY_AWS_SET_FOR", label ? *label : set_for_label(account, creds));
   script.set("STSH_ACCOUNT", std::string(account));
   if (creds.expiration) {
     script.set("STSH_EXPIRATION", util::format_iso8601(*creds.expiration));
   } else {
     script.unset("STSH_EXPIRATION");
   }
-  script.set_default("AWS_DEFAULT_REGION", "us-east-1");
+  if (default_region) script.set_default("AWS_DEFAULT_REGION", "us-east-1");
   return script;
 }
 

@@ -19,7 +19,10 @@ std::string set_for_label(std::string_view account, const aws::Credentials& cred
 
 // The variables ec2switch sets for an account (the seed's _ec2setvars plus
 // MY_AWS_SET_FOR, AWS_DEFAULT_REGION, STSH_ACCOUNT, STSH_EXPIRATION).
-shell::EnvScript account_env(std::string_view account, const aws::Credentials& creds);
+// `label` is MY_AWS_SET_FOR's value (default: set_for_label). With
+// `default_region`, AWS_DEFAULT_REGION becomes us-east-1 when unset.
+shell::EnvScript account_env(std::string_view account, const aws::Credentials& creds,
+                             std::optional<std::string> label = std::nullopt, bool default_region = true);
 
 // The seed scripts' --shell output: copy/paste-able exports.
 shell::EnvScript script_env(const aws::Credentials& creds, std::string_view region);

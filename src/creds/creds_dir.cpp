@@ -37,6 +37,11 @@ Result<std::vector<std::string>> CredsDir::account_names() const {
   return names;
 }
 
+bool CredsDir::has_account(std::string_view name) const {
+  auto names = exists() ? account_names() : Result<std::vector<std::string>>(std::vector<std::string>{});
+  return names && std::find(names->begin(), names->end(), util::to_lower(name)) != names->end();
+}
+
 Result<SeedAccount> CredsDir::load(std::string_view requested) const {
   if (!exists()) return std::unexpected(missing_dir_error());
   std::string name = util::to_lower(requested);

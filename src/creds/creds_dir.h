@@ -31,6 +31,7 @@ class CredsDir {
 
   // Lower-cased names of every NAME.access_key, sorted.
   Result<std::vector<std::string>> account_names() const;
+  bool has_account(std::string_view name) const;
   // ErrorKind::config naming the possible accounts when NAME is unknown.
   Result<SeedAccount> load(std::string_view name) const;
 

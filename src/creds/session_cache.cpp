@@ -15,7 +15,7 @@ util::Path SessionCache::entry_path(std::string_view account) const {
   return m_dir / (".cache." + util::to_lower(account) + ".json");
 }
 
-std::string SessionCache::serialize(const aws::Credentials& session) {
+std::string SessionCache::serialize(const aws::Credentials& session, std::string_view key) {
   // Built by hand rather than through a json object so that no unwiped
   // copy of the secret is left behind in the library's allocations.
   nlohmann::json escaper;
@@ -27,6 +27,7 @@ std::string SessionCache::serialize(const aws::Credentials& session) {
   };
   std::string out = "{\n";
   out += "  \"Version\": 1,\n";
+  if (!key.empty()) out += "  \"Key\": " + quoted(key) + ",\n";
   out += "  \"AccessKeyId\": " + quoted(session.access_key_id) + ",\n";
   out += "  \"SecretAccessKey\": " + quoted(session.secret_access_key.reveal()) + ",\n";
   out += "  \"SessionToken\": " + quoted(session.session_token.reveal()) + ",\n";
@@ -35,7 +36,7 @@ std::string SessionCache::serialize(const aws::Credentials& session) {
   return out;
 }
 
-Result<aws::Credentials> SessionCache::deserialize(std::string_view text) {
+Result<aws::Credentials> SessionCache::deserialize(std::string_view text, std::string* key) {
   nlohmann::json json = nlohmann::json::parse(text, nullptr, false);
   if (json.is_discarded() || !json.is_object()) return fail(ErrorKind::io, "not valid JSON");
   auto field = [&](const char* name) -> std::optional<std::string> {
@@ -48,6 +49,7 @@ Result<aws::Credentials> SessionCache::deserialize(std::string_view text) {
   auto token = field("SessionToken");
   auto expiration_text = field("Expiration");
   if (!id || !secret || !token || !expiration_text) return fail(ErrorKind::io, "a field is missing");
+  if (key != nullptr) *key = field("Key").value_or("");
   auto expiration = util::parse_iso8601(*expiration_text);
   if (!expiration) return fail(ErrorKind::io, "Expiration '" + *expiration_text + "' is not an ISO 8601 time");
   aws::Credentials session;
@@ -55,7 +57,7 @@ Result<aws::Credentials> SessionCache::deserialize(std::string_view text) {
   session.secret_access_key = util::Secret(std::move(*secret));
   session.session_token = util::Secret(std::move(*token));
   session.expiration = expiration;
-  for (auto& [key, value] : json.items()) {
+  for (auto& value : json) {
     if (value.is_string()) util::wipe(value.get_ref<std::string&>());
   }
   return session;

@@ -34,8 +34,9 @@ class SessionCache {
   Result<void> store(std::string_view account, const aws::Credentials& session);
   Result<void> remove(std::string_view account);
 
-  static std::string serialize(const aws::Credentials& session);
-  static Result<aws::Credentials> deserialize(std::string_view text);
+  // `key`, when given, is stored as "Key" (see CredentialCache).
+  static std::string serialize(const aws::Credentials& session, std::string_view key = {});
+  static Result<aws::Credentials> deserialize(std::string_view text, std::string* key = nullptr);
 
  private:
   util::FileSystem& m_fs;

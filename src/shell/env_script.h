@@ -2,6 +2,7 @@
 // Environment changes rendered as code for the user's shell to eval.
 
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "shell/quote.h"
@@ -19,6 +20,10 @@ class EnvScript {
 
   // The script; the result holds secrets: wipe it after writing.
   std::string render(ShellKind kind) const;
+  // "NAME=value" lines with no quoting, for .env files and `env` tools.
+  std::string render_dotenv() const;
+  // The environment a child gets when the script runs in `env`.
+  std::vector<std::pair<std::string, std::string>> apply(std::vector<std::pair<std::string, std::string>> env) const;
   ~EnvScript();
 
  private:

@@ -7,7 +7,7 @@
 
 namespace stsh::shell {
 
-enum class ShellKind { posix, bash, zsh, fish };
+enum class ShellKind { posix, bash, zsh, fish, powershell };
 
 std::optional<ShellKind> parse_shell_kind(std::string_view name);
 std::string_view shell_name(ShellKind kind);

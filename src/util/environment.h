@@ -6,6 +6,8 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 namespace stsh::util {
 
@@ -20,11 +22,14 @@ class Environment {
     if (v && v->empty()) return std::nullopt;
     return v;
   }
+  // Every variable, for handing a full environment to a child.
+  virtual std::vector<std::pair<std::string, std::string>> all() const = 0;
 };
 
 class ProcessEnvironment final : public Environment {
  public:
   std::optional<std::string> get(std::string_view name) const override;
+  std::vector<std::pair<std::string, std::string>> all() const override;
 };
 
 class MapEnvironment final : public Environment {
@@ -37,6 +42,7 @@ class MapEnvironment final : public Environment {
     if (it == m_vars.end()) return std::nullopt;
     return it->second;
   }
+  std::vector<std::pair<std::string, std::string>> all() const override { return {m_vars.begin(), m_vars.end()}; }
 
  private:
   std::map<std::string, std::string, std::less<>> m_vars;

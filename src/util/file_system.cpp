@@ -2,12 +2,14 @@
 
 #include <dirent.h>
 #include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <thread>
 
 #include "util/atomic_file.h"
 #include "util/secret.h"
@@ -48,6 +50,40 @@ Result<std::optional<std::string>> read_whole_file(const Path& path, int extra_f
 
 Result<std::optional<std::string>> RealFileSystem::read_file(const Path& path) const { return read_whole_file(path, 0); }
 
+namespace {
+
+class FlockLock final : public FileLock {
+ public:
+  explicit FlockLock(UniqueFd fd) : m_fd(std::move(fd)) {}
+  ~FlockLock() override { ::flock(m_fd.get(), LOCK_UN); }
+
+ private:
+  UniqueFd m_fd;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<FileLock>> RealFileSystem::lock_exclusive(const Path& path, std::chrono::milliseconds timeout) {
+  UniqueFd fd(::open(path.c_str(), O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600));
+  if (!fd) return fail(ErrorKind::io, "cannot open lock file " + path.string() + ": " + std::strerror(errno));
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  auto pause = std::chrono::milliseconds(5);
+  // Polling with LOCK_NB keeps the timeout simple and signal-free.
+  while (::flock(fd.get(), LOCK_EX | LOCK_NB) != 0) {
+    if (errno != EWOULDBLOCK && errno != EINTR) {
+      return fail(ErrorKind::io, "cannot lock " + path.string() + ": " + std::strerror(errno));
+    }
+    if (std::chrono::steady_clock::now() >= deadline) {
+      return fail(ErrorKind::io, "timed out after " + std::to_string(timeout.count() / 1000) +
+                                     " s waiting for another stsh to finish with " + path.string() +
+                                     " (is one waiting for an MFA code?)");
+    }
+    std::this_thread::sleep_for(pause);
+    pause = std::min(pause * 2, std::chrono::milliseconds(100));
+  }
+  return std::make_unique<FlockLock>(std::move(fd));
+}
+
 Result<std::optional<std::string>> RealFileSystem::read_private_file(const Path& path) const {
   return read_whole_file(path, O_NOFOLLOW);
 }
@@ -81,13 +117,31 @@ bool RealFileSystem::is_writable_directory(const Path& path) const {
   return is_directory(path) && ::access(path.c_str(), W_OK | X_OK) == 0;
 }
 
-Result<void> RealFileSystem::make_private_directory(const Path& path) {
-  if (is_directory(path)) return {};
+namespace {
+
+Result<void> make_directories(const Path& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) return {};
   if (!path.parent_path().empty() && path.parent_path() != path) {
-    if (auto parent = make_private_directory(path.parent_path()); !parent) return parent;
+    if (auto parent = make_directories(path.parent_path()); !parent) return parent;
   }
   if (::mkdir(path.c_str(), 0700) != 0 && errno != EEXIST) {
     return fail(ErrorKind::io, "cannot create directory " + path.string() + ": " + std::strerror(errno));
+  }
+  return {};
+}
+
+}  // namespace
+
+Result<void> RealFileSystem::make_private_directory(const Path& path) {
+  if (auto made = make_directories(path); !made) return made;
+  // The directory is stsh's own: narrow it if something widened it.
+  struct stat st {};
+  if (::lstat(path.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) {
+    return fail(ErrorKind::io, path.string() + " is not a directory (a symbolic link?); remove it");
+  }
+  if ((st.st_mode & 077) != 0 && ::chmod(path.c_str(), 0700) != 0) {
+    return fail(ErrorKind::io, "cannot make " + path.string() + " private (chmod 0700): " + std::strerror(errno));
   }
   return {};
 }

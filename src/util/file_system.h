@@ -2,8 +2,10 @@
 // Disk access behind an interface (ninja's DiskInterface): the real disk
 // in production, an in-memory tree in unit tests.
 
+#include <chrono>
 #include <filesystem>
 #include <map>
+#include <memory>
 #include <optional>
 #include <set>
 #include <string>
@@ -15,9 +17,20 @@ namespace stsh::util {
 
 using Path = std::filesystem::path;
 
+// Held while a process owns an exclusive lock; released on destruction (and
+// by the kernel if the process dies, so a killed process never leaves a
+// lock that blocks forever).
+class FileLock {
+ public:
+  virtual ~FileLock() = default;
+};
+
 class FileSystem {
  public:
   virtual ~FileSystem() = default;
+  // Takes an exclusive lock on `path` (created 0600 if missing), waiting up
+  // to `timeout`; ErrorKind::io when it cannot be had in time.
+  virtual Result<std::unique_ptr<FileLock>> lock_exclusive(const Path& path, std::chrono::milliseconds timeout) = 0;
   // The file's bytes; std::nullopt when it does not exist.
   virtual Result<std::optional<std::string>> read_file(const Path& path) const = 0;
   // As read_file, but a symlink at `path` is an error (for files stsh owns:
@@ -37,6 +50,7 @@ class FileSystem {
 
 class RealFileSystem final : public FileSystem {
  public:
+  Result<std::unique_ptr<FileLock>> lock_exclusive(const Path& path, std::chrono::milliseconds timeout) override;
   Result<std::optional<std::string>> read_file(const Path& path) const override;
   Result<std::optional<std::string>> read_private_file(const Path& path) const override;
   Result<void> write_private_file(const Path& path, std::string_view content) override;
@@ -49,6 +63,10 @@ class RealFileSystem final : public FileSystem {
 
 class MemoryFileSystem final : public FileSystem {
  public:
+  // One process only: locks always succeed.
+  Result<std::unique_ptr<FileLock>> lock_exclusive(const Path&, std::chrono::milliseconds) override {
+    return std::make_unique<FileLock>();
+  }
   Result<std::optional<std::string>> read_file(const Path& path) const override;
   Result<std::optional<std::string>> read_private_file(const Path& path) const override;
   Result<void> write_private_file(const Path& path, std::string_view content) override;

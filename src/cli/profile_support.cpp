@@ -1,0 +1,38 @@
+#include "cli/profile_support.h"
+
+#include "aws/endpoint.h"
+#include "cli/seed_support.h"
+#include "util/time_format.h"
+
+namespace stsh::cli {
+
+creds::ProfileResolver make_resolver(Context& ctx) {
+  creds::ResolverDeps deps{ctx.fs, ctx.env, ctx.clock, ctx.terminal,
+                           [&ctx](const std::string& region) { return ctx.sts.connect(region); },
+                           [&ctx](std::string_view message) {
+                             ctx.err << "stsh: " << message << "\n";
+                             ctx.err.flush();
+                           }};
+  return creds::ProfileResolver(std::move(deps));
+}
+
+std::string profile_label(const creds::ResolvedProfile& profile) {
+  // Seed accounts keep the seed's NAME-MFA-STS; a profile is its name.
+  return profile.seed_account ? set_for_label(profile.name, profile.credentials) : profile.name;
+}
+
+shell::EnvScript profile_env(Context& ctx, const creds::ResolvedProfile& profile) {
+  shell::EnvScript script = account_env(profile.name, profile.credentials, profile_label(profile), false);
+  std::string region = profile.region ? *profile.region : aws::resolve_region(std::nullopt, ctx.env);
+  script.set("AWS_REGION", region);
+  script.set("AWS_DEFAULT_REGION", region);
+  if (profile.credentials.expiration) {
+    script.set("AWS_CREDENTIAL_EXPIRATION", util::format_iso8601(*profile.credentials.expiration));
+  } else {
+    script.unset("AWS_CREDENTIAL_EXPIRATION");
+  }
+  script.set("STSH_PROFILE", profile.name);
+  return script;
+}
+
+}  // namespace stsh::cli

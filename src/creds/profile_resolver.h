@@ -1,0 +1,89 @@
+#pragma once
+// Turns a profile name into credentials: resolves its chain (AWS config
+// profile, else a seed account), then runs each step through the shared
+// cache, asking for an MFA code at most once per source identity.
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "aws/shared_config.h"
+#include "aws/sts_client.h"
+#include "creds/profile_chain.h"
+#include "util/clock.h"
+#include "util/environment.h"
+#include "util/file_system.h"
+#include "util/terminal.h"
+
+namespace stsh::creds {
+
+using StsFactory = std::function<Result<std::unique_ptr<aws::StsService>>(const std::string& region)>;
+
+struct ResolverDeps {
+  util::FileSystem& fs;
+  const util::Environment& env;
+  const util::Clock& clock;
+  util::Terminal& terminal;
+  StsFactory sts;
+  std::function<void(std::string_view)> notice;  // one line for the user's stderr
+};
+
+struct ResolveOptions {
+  bool refresh_mfa = false;               // ignore a cached MFA session
+  std::optional<std::string> token_code;  // MFA code given up front
+  bool cache_only = false;                // never call STS, run a process or prompt
+};
+
+enum class ProfileKind { keys, role, process, environment, sso, web_identity };
+std::string_view profile_kind_name(ProfileKind kind);
+
+struct ResolvedProfile {
+  std::string name;
+  ProfileKind kind = ProfileKind::keys;
+  bool seed_account = false;
+  aws::Credentials credentials;
+  std::optional<std::string> region;  // the profile's own region
+};
+
+struct ProfileSummary {
+  std::string name;
+  ProfileKind kind;
+  bool seed_account = false;
+  std::optional<std::string> error;  // when the profile cannot be resolved
+};
+
+class ProfileResolver {
+ public:
+  explicit ProfileResolver(ResolverDeps deps) : m_deps(std::move(deps)) {}
+
+  Result<ResolvedProfile> resolve(std::string_view name, const ResolveOptions& options = {});
+  // Whether NAME is a profile of the AWS config files (not only a seed account).
+  Result<bool> is_config_profile(std::string_view name);
+  // Every profile of the AWS config files, then every seed account not shadowed by one.
+  Result<std::vector<ProfileSummary>> list();
+
+ private:
+  Result<const aws::SharedConfig*> config();
+  Result<ProfileChain> chain_for(std::string_view name, bool& seed_account, std::optional<std::string>& region);
+
+ public:
+  // The chain of a profile or seed account, for `clear`.
+  Result<ProfileChain> chain(std::string_view name) {
+    bool seed = false;
+    std::optional<std::string> region;
+    return chain_for(name, seed, region);
+  }
+
+ private:
+  Result<aws::Credentials> base_credentials(const ProfileChain& chain);
+  Result<std::string> mfa_code(std::string_view serial, bool seed_account, const std::string& profile,
+                               const ResolveOptions& options);
+  std::string sts_region(const std::optional<std::string>& profile_region) const;
+
+  ResolverDeps m_deps;
+  std::optional<aws::SharedConfig> m_config;
+};
+
+}  // namespace stsh::creds
