@@ -14,9 +14,6 @@
 
 namespace stsh::cli {
 
-// Declared here until the command table's header lists it.
-int run_config(Context& ctx, Args args);
-
 namespace {
 
 constexpr std::array k_specs = {

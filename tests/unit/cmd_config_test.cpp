@@ -11,8 +11,6 @@
 
 namespace stsh::cli {
 
-int run_config(Context& ctx, Args args);
-
 namespace {
 
 class NoTerminal final : public util::Terminal {
