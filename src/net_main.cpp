@@ -1,7 +1,8 @@
-// stsh-net: the helper that makes stsh's STS calls. It reads one request
-// (JSON) on stdin and writes one response on stdout; see aws/sts_wire.h.
-// It exists so that the stsh binary can be fully static and fast, while
-// this program loads libcurl and libcrypto at run time.
+// stsh-net: the helper that makes stsh's STS and Secret Service calls. It
+// reads one request (JSON) on stdin and writes one response on stdout; see
+// aws/sts_wire.h and store/secret_wire.h. It exists so that the stsh binary
+// can be fully static and fast, while this program loads libcurl,
+// libcrypto and libsecret at run time.
 
 #include <unistd.h>
 
@@ -9,6 +10,8 @@
 
 #include "aws/sts_wire.h"
 #include "cli/real_sts_connector.h"
+#include "store/libsecret_backend.h"
+#include "store/secret_wire.h"
 #include "util/process.h"
 #include "util/secret.h"
 
@@ -24,6 +27,23 @@ std::string read_stdin(std::size_t limit) {
   }
   stsh::util::wipe(buffer, sizeof buffer);
   return input;
+}
+
+std::string serve_secret_store(std::string_view input) {
+  auto request = stsh::store::decode_secret_request(input);
+  if (!request) return stsh::store::encode_secret_error(request.error());
+  stsh::store::LibsecretStore store;
+  return stsh::store::serve_secret_request(store, *request);
+}
+
+std::string serve_sts(std::string_view input) {
+  auto request = stsh::aws::decode_request(input);
+  if (!request) return stsh::aws::encode_error(request.error());
+  stsh::util::ProcessEnvironment env;
+  stsh::util::SystemClock clock;
+  stsh::cli::RealStsConnector connector(env, clock);
+  auto service = connector.connect(request->region);
+  return service ? stsh::aws::serve_request(**service, *request) : stsh::aws::encode_error(service.error());
 }
 
 void write_stdout(std::string_view text) {
@@ -44,19 +64,9 @@ int main() {
     return 2;
   }
   std::string input = read_stdin(1 << 16);
-  auto request = stsh::aws::decode_request(input);
+  // The "call" field says which protocol: Secret* calls go to the keyring, the rest to STS.
+  std::string response = stsh::store::is_secret_request(input) ? serve_secret_store(input) : serve_sts(input);
   stsh::util::wipe(input);
-
-  std::string response;
-  if (!request) {
-    response = stsh::aws::encode_error(request.error());
-  } else {
-    stsh::util::ProcessEnvironment env;
-    stsh::util::SystemClock clock;
-    stsh::cli::RealStsConnector connector(env, clock);
-    auto service = connector.connect(request->region);
-    response = service ? stsh::aws::serve_request(**service, *request) : stsh::aws::encode_error(service.error());
-  }
   write_stdout(response);
   stsh::util::wipe(response);
   return 0;

@@ -151,3 +151,11 @@ def creds(home) -> Path:
 @pytest.fixture
 def env(home, sts) -> dict[str, str]:
     return stsh_env(home, sts.url)
+
+
+@pytest.fixture
+def profile_env(home, sts) -> dict[str, str]:
+    """As `env`, plus XDG_CACHE_HOME inside HOME (stsh's profile cache is $XDG_CACHE_HOME/stsh)."""
+    from e2e_util import xdg_cache_home
+
+    return stsh_env(home, sts.url, {"XDG_CACHE_HOME": str(xdg_cache_home(home))})

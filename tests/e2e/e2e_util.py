@@ -160,3 +160,92 @@ def connections_made(s) -> int:
             return n
         conn.close()
         n += 1
+
+
+# --- AWS config profiles (test_profiles*.py) ----------------------------------------------
+
+def xdg_cache_home(home: Path) -> Path:
+    """The XDG_CACHE_HOME the profile tests give stsh (inside the throwaway HOME)."""
+    return Path(home) / "xdg-cache"
+
+
+def profile_cache_dir(home: Path) -> Path:
+    """stsh's shared session cache: $XDG_CACHE_HOME/stsh."""
+    return xdg_cache_home(home) / "stsh"
+
+
+def write_aws_files(home: Path, config: str, credentials: str = "") -> None:
+    """Writes ~/.aws/config and ~/.aws/credentials (text is dedented)."""
+    import textwrap
+
+    aws = Path(home) / ".aws"
+    aws.mkdir(parents=True, exist_ok=True)
+    (aws / "config").write_text(textwrap.dedent(config).lstrip())
+    (aws / "credentials").write_text(textwrap.dedent(credentials).lstrip())
+    os.chmod(aws / "credentials", 0o600)
+
+
+def profile_cache_entries(home: Path) -> dict[str, dict]:
+    """File name -> parsed JSON for every entry of the shared session cache.
+
+    Each entry's "Key" holds its canonical key, one `field=value` a line
+    (kind, source, role, mfa, external, name, duration); it is parsed into "key".
+    """
+    out: dict[str, dict] = {}
+    directory = profile_cache_dir(home)
+    if not directory.is_dir():
+        return out
+    for p in sorted(directory.glob("*.json")):
+        data = json.loads(p.read_text())
+        data["key"] = dict(line.split("=", 1) for line in data.get("Key", "").splitlines() if "=" in line)
+        out[p.name] = data
+    return out
+
+
+def profile_cache_entry(home: Path, kind: str, **match: str) -> tuple[Path, dict]:
+    """The one cache entry of `kind` ("role" or "session") whose key fields match."""
+    found = [
+        (profile_cache_dir(home) / name, data)
+        for name, data in profile_cache_entries(home).items()
+        if data["key"].get("kind") == kind and all(data["key"].get(k) == v for k, v in match.items())
+    ]
+    assert len(found) == 1, f"want one {kind} entry matching {match}, found {[str(p) for p, _ in found]}"
+    return found[0]
+
+
+# A config-profile world: static keys in ~/.aws/credentials ([base]), roles in ~/.aws/config.
+PROFILE_ACCOUNT = "111122223333"
+BASE_KEYS = ("AKIABASEEXAMPLE00001", "bAsE/sEcReT+000000000000000000000EXAMPLE0")
+MFA_SERIAL = f"arn:aws:iam::{PROFILE_ACCOUNT}:mfa/jbrowne"
+MFA_PROMPT = f"Enter MFA code for {MFA_SERIAL}: "
+# What moto's GetSessionToken always hands out (AssumeRole keys are random).
+MOTO_SESSION_KEY_ID = "AKIAIOSFODNN7EXAMPLE"
+
+
+def role_arn(name: str, account: str = PROFILE_ACCOUNT) -> str:
+    return f"arn:aws:iam::{account}:role/{name}"
+
+
+def write_base_profiles(home: Path, config_extra: str = "", credentials_extra: str = "",
+                        base_keys: tuple[str, str] = BASE_KEYS) -> None:
+    """[base] static keys; `role` (deploy, eu-west-1) and `mfa-role` (admin, MFA on the role) from base."""
+    import textwrap
+
+    config = (
+        "[profile base]\n"
+        "region = us-west-2\n\n"
+        "[profile role]\n"
+        f"role_arn = {role_arn('deploy')}\n"
+        "source_profile = base\n"
+        "region = eu-west-1\n\n"
+        "[profile mfa-role]\n"
+        f"role_arn = {role_arn('admin')}\n"
+        "source_profile = base\n"
+        f"mfa_serial = {MFA_SERIAL}\n\n"
+    ) + textwrap.dedent(config_extra).lstrip()
+    credentials = (
+        "[base]\n"
+        f"aws_access_key_id = {base_keys[0]}\n"
+        f"aws_secret_access_key = {base_keys[1]}\n\n"
+    ) + textwrap.dedent(credentials_extra).lstrip()
+    write_aws_files(home, config, credentials)
