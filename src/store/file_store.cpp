@@ -188,8 +188,8 @@ std::string encode_name(std::string_view item) {
   std::string out;
   for (std::size_t i = 0; i < item.size(); ++i) {
     auto c = static_cast<unsigned char>(item[i]);
-    bool plain = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
-                 c == '-' || (c == '.' && i > 0);
+    bool plain = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-' ||
+                 (c == '.' && i > 0);
     if (plain) {
       out += static_cast<char>(c);
     } else {
@@ -203,9 +203,7 @@ std::string encode_name(std::string_view item) {
 
 }  // namespace
 
-KdfLimits KdfLimits::interactive() {
-  return {crypto_pwhash_OPSLIMIT_INTERACTIVE, crypto_pwhash_MEMLIMIT_INTERACTIVE};
-}
+KdfLimits KdfLimits::interactive() { return {crypto_pwhash_OPSLIMIT_INTERACTIVE, crypto_pwhash_MEMLIMIT_INTERACTIVE}; }
 
 KdfLimits KdfLimits::minimum() { return {crypto_pwhash_OPSLIMIT_MIN, crypto_pwhash_MEMLIMIT_MIN}; }
 
@@ -238,7 +236,8 @@ Result<util::Path> FileStore::item_path(const util::Path& dir, std::string_view 
   return dir / name;
 }
 
-Result<FileStore::Key> FileStore::derive(const util::Secret& passphrase, std::string_view salt, const KdfLimits& limits) const {
+Result<FileStore::Key> FileStore::derive(const util::Secret& passphrase, std::string_view salt,
+                                         const KdfLimits& limits) const {
   Key key(static_cast<unsigned char*>(sodium_malloc(k_key_bytes)));
   if (!key) return fail(ErrorKind::internal, "cannot allocate protected memory for the file backend's key");
   std::string_view pass = passphrase.reveal();
@@ -303,7 +302,8 @@ Result<void> FileStore::open_params(std::string_view text) {
   auto key = derive(*passphrase, params->salt, params->limits);
   if (!key) return std::unexpected(key.error());
   if (!decrypt(params->verifier, k_verifier_ad, params->verifier_nonce, key->get())) {
-    return fail(ErrorKind::config, "wrong passphrase for the file backend (" + m_dir.string() + "); nothing was changed");
+    return fail(ErrorKind::config,
+                "wrong passphrase for the file backend (" + m_dir.string() + "); nothing was changed");
   }
   m_key = std::move(*key);
   return {};
@@ -320,8 +320,8 @@ Result<std::optional<util::Secret>> FileStore::get(std::string_view item) {
     return fail(ErrorKind::io, path->string() + " is corrupt (" + file.error().message + "); left as is");
   }
   if (file->header.item != item) {
-    return fail(ErrorKind::io, path->string() + " holds item '" + file->header.item + "', not '" +
-                                   std::string(item) + "' (renamed?); left as is");
+    return fail(ErrorKind::io, path->string() + " holds item '" + file->header.item + "', not '" + std::string(item) +
+                                   "' (renamed?); left as is");
   }
   if (auto unlocked = unlock(false); !unlocked) return std::unexpected(unlocked.error());
   auto value = decrypt(file->ciphertext, file->header_text, file->header.nonce, m_key.get());

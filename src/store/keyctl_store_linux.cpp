@@ -26,22 +26,25 @@ constexpr key_perm_t k_permissions =
 // The key is gone (or going): the same as absent.
 bool is_gone(int error) { return error == ENOKEY || error == EKEYEXPIRED || error == EKEYREVOKED; }
 
-std::string reason(int error) {
+// Why the keyring cannot be used at all (for probe()).
+std::string unavailable_reason(int error) {
   switch (error) {
     case ENOSYS:
-    case EOPNOTSUPP: return "the kernel has no key management (keyctl: " + std::string(std::strerror(error)) + ")";
+    case EOPNOTSUPP: return "the kernel has no key management (" + std::string(std::strerror(error)) + ")";
     case EPERM:
     case EACCES:
       return "keyctl is not permitted here (" + std::string(std::strerror(error)) +
              "; a container's seccomp profile or a user namespace usually forbids it)";
-    case EDQUOT:
-      return "the kernel key quota for this user is full (see /proc/sys/kernel/keys/maxbytes and maxkeys)";
+    case ENOKEY: return "this process has no user keyring";
     default: return std::strerror(error);
   }
 }
 
 Error keyring_error(std::string what, int error) {
-  return Error{ErrorKind::io, "kernel keyring: cannot " + std::move(what) + ": " + reason(error)};
+  std::string why = std::strerror(error);
+  if (error == EDQUOT) why = "the kernel key quota for this user is full (see /proc/sys/kernel/keys/maxbytes)";
+  if (error == EACCES) why += " (a key of that name without stsh's permissions? remove it with keyctl)";
+  return Error{ErrorKind::io, "kernel keyring: cannot " + std::move(what) + ": " + why};
 }
 
 Result<void> check_item(std::string_view item) {
@@ -64,29 +67,24 @@ Result<std::optional<key_serial_t>> find(const std::string& description) {
 }
 
 // The payload, read into memory this process wipes (keyctl_read_alloc
-// would leave copies behind in freed buffers).
+// would leave copies behind in freed buffers). One read suffices for the
+// usual small item; a larger one is read again into a buffer of its size.
 Result<std::optional<util::Secret>> read_payload(key_serial_t id, std::string_view description) {
-  std::string buffer;
+  std::string buffer(4096, '\0');
   for (;;) {
-    long size = keyctl_read(id, nullptr, 0);
+    long size = keyctl_read(id, buffer.data(), buffer.size());
     if (size < 0) {
-      if (is_gone(errno)) return std::optional<util::Secret>{};
-      return std::unexpected(keyring_error("read " + std::string(description), errno));
-    }
-    util::wipe(buffer);
-    buffer.resize(static_cast<std::size_t>(size));
-    long got = keyctl_read(id, buffer.data(), buffer.size());
-    if (got < 0) {
       int error = errno;
       util::wipe(buffer);
       if (is_gone(error)) return std::optional<util::Secret>{};
       return std::unexpected(keyring_error("read " + std::string(description), error));
     }
-    if (got <= size) {
-      buffer.resize(static_cast<std::size_t>(got));
+    if (static_cast<std::size_t>(size) <= buffer.size()) {
+      buffer.resize(static_cast<std::size_t>(size));
       return std::optional<util::Secret>(util::Secret(std::move(buffer)));
     }
-    // The key was updated between the two calls and grew: read again.
+    util::wipe(buffer);  // held the first part
+    buffer.resize(static_cast<std::size_t>(size));
   }
 }
 
@@ -120,7 +118,8 @@ Result<std::vector<key_serial_t>> user_keyring_members() {
     long size = keyctl_read(KEY_SPEC_USER_KEYRING, nullptr, 0);
     if (size < 0) return std::unexpected(keyring_error("read the user keyring", errno));
     ids.resize(static_cast<std::size_t>(size) / sizeof(key_serial_t));
-    long got = keyctl_read(KEY_SPEC_USER_KEYRING, reinterpret_cast<char*>(ids.data()), ids.size() * sizeof(key_serial_t));
+    long got =
+        keyctl_read(KEY_SPEC_USER_KEYRING, reinterpret_cast<char*>(ids.data()), ids.size() * sizeof(key_serial_t));
     if (got < 0) return std::unexpected(keyring_error("read the user keyring", errno));
     if (got <= size) {
       ids.resize(static_cast<std::size_t>(got) / sizeof(key_serial_t));
@@ -216,10 +215,10 @@ Result<std::vector<ItemInfo>> KeyctlStore::list() {
 
 Availability KeyctlStore::probe() {
   if (keyctl_get_keyring_ID(KEY_SPEC_USER_KEYRING, 1) < 0) {
-    return {false, "kernel user keyring unavailable: " + reason(errno)};
+    return {false, "kernel user keyring unavailable: " + unavailable_reason(errno)};
   }
   if (keyctl_read(KEY_SPEC_USER_KEYRING, nullptr, 0) < 0) {
-    return {false, "kernel user keyring unreadable: " + reason(errno)};
+    return {false, "kernel user keyring unreadable: " + unavailable_reason(errno)};
   }
   return {true,
           "kernel user keyring (keyctl): keys live in the kernel until the user's last session ends or the machine "

@@ -153,6 +153,27 @@ Result<void> RealFileSystem::remove_file(const Path& path) {
   return {};
 }
 
+Result<void> RealFileSystem::shred_file(const Path& path) {
+  UniqueFd fd(::open(path.c_str(), O_WRONLY | O_NOFOLLOW | O_CLOEXEC));
+  if (!fd) {
+    if (errno == ENOENT) return {};
+    return fail(ErrorKind::io, "cannot overwrite " + path.string() + ": " + std::strerror(errno));
+  }
+  struct stat st {};
+  if (::fstat(fd.get(), &st) != 0 || !S_ISREG(st.st_mode)) {
+    return fail(ErrorKind::io, "cannot overwrite " + path.string() + ": not a regular file");
+  }
+  char zeros[4096] = {};
+  for (off_t left = st.st_size; left > 0;) {
+    ssize_t n = ::write(fd.get(), zeros, static_cast<std::size_t>(std::min<off_t>(left, sizeof zeros)));
+    if (n <= 0) return fail(ErrorKind::io, "cannot overwrite " + path.string() + ": " + std::strerror(errno));
+    left -= n;
+  }
+  ::fsync(fd.get());
+  fd.reset();
+  return remove_file(path);
+}
+
 // --- in-memory, for unit tests ---
 
 Result<std::optional<std::string>> MemoryFileSystem::read_file(const Path& path) const {

@@ -46,6 +46,8 @@ class FileSystem {
   // Creates the directory (mode 0700) and its parents if missing.
   virtual Result<void> make_private_directory(const Path& path) = 0;
   virtual Result<void> remove_file(const Path& path) = 0;
+  // Overwrites the file's bytes in place (zeros, fsync), then unlinks it.
+  virtual Result<void> shred_file(const Path& path) = 0;
 };
 
 class RealFileSystem final : public FileSystem {
@@ -59,6 +61,7 @@ class RealFileSystem final : public FileSystem {
   bool is_writable_directory(const Path& path) const override;
   Result<void> make_private_directory(const Path& path) override;
   Result<void> remove_file(const Path& path) override;
+  Result<void> shred_file(const Path& path) override;
 };
 
 class MemoryFileSystem final : public FileSystem {
@@ -77,6 +80,7 @@ class MemoryFileSystem final : public FileSystem {
   }
   Result<void> make_private_directory(const Path& path) override;
   Result<void> remove_file(const Path& path) override;
+  Result<void> shred_file(const Path& path) override { return remove_file(path); }
 
   // Test set-up: a file (its parent directories are implied).
   void add_file(const Path& path, std::string content);

@@ -76,7 +76,7 @@ TEST_F(FileStoreTest, MissingItemNeedsNoPassphrase) {
 
 TEST_F(FileStoreTest, ListNeverAsksForThePassphrase) {
   ASSERT_TRUE(store()->put("session/p1", util::Secret("x"), m_expiry));
-  FileStore reader(m_fs, m_dir, [] () -> Result<util::Secret> {
+  FileStore reader(m_fs, m_dir, []() -> Result<util::Secret> {
     ADD_FAILURE() << "list() asked for the passphrase";
     return fail(ErrorKind::interaction, "no");
   });
@@ -101,8 +101,7 @@ TEST_F(FileStoreTest, WrongPassphraseIsDetectedAndChangesNothing) {
   auto put = wrong->put("keys/a", util::Secret("overwritten"), std::nullopt);
   ASSERT_FALSE(put);
   EXPECT_EQ(put.error().kind, ErrorKind::config);
-  EXPECT_EQ(put.error().message,
-            "wrong passphrase for the file backend (/h/.local/share/stsh); nothing was changed");
+  EXPECT_EQ(put.error().message, "wrong passphrase for the file backend (/h/.local/share/stsh); nothing was changed");
   auto put_new = wrong->put("keys/b", util::Secret("new"), std::nullopt);
   ASSERT_FALSE(put_new);
   auto get = wrong->get("keys/a");
@@ -113,9 +112,10 @@ TEST_F(FileStoreTest, WrongPassphraseIsDetectedAndChangesNothing) {
 }
 
 TEST_F(FileStoreTest, PassphraseSourceErrorIsPassedOn) {
-  FileStore s(m_fs, m_dir, [] () -> Result<util::Secret> {
-    return fail(ErrorKind::interaction, "no terminal to ask for the passphrase");
-  }, KdfLimits::minimum());
+  FileStore s(
+      m_fs, m_dir,
+      []() -> Result<util::Secret> { return fail(ErrorKind::interaction, "no terminal to ask for the passphrase"); },
+      KdfLimits::minimum());
   auto put = s.put("keys/a", util::Secret("x"), std::nullopt);
   ASSERT_FALSE(put);
   EXPECT_EQ(put.error().kind, ErrorKind::interaction);
@@ -171,8 +171,8 @@ TEST_F(FileStoreTest, GarbageAndSwappedFilesAreReported) {
 
 TEST_F(FileStoreTest, AwkwardItemNamesGetSafeFileNames) {
   auto s = store();
-  std::vector<std::string> names = {"keys/with space", "session/../../etc/passwd", "keys/.hidden",
-                                    ".", "keys/a%2Fb", "keys/a/b", "session/ünïcode"};
+  std::vector<std::string> names = {"keys/with space", "session/../../etc/passwd", "keys/.hidden", ".", "keys/a%2Fb",
+                                    "keys/a/b",        "session/ünïcode"};
   for (const auto& name : names) {
     ASSERT_TRUE(s->put(name, util::Secret("v:" + name), std::nullopt)) << name;
   }
@@ -180,7 +180,8 @@ TEST_F(FileStoreTest, AwkwardItemNamesGetSafeFileNames) {
     EXPECT_EQ(path.parent_path(), m_dir) << path;
     std::string file = path.filename().string();
     EXPECT_EQ(file.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-%"),
-              std::string::npos) << file;
+              std::string::npos)
+        << file;
     EXPECT_FALSE(file.starts_with('.')) << file;
   }
   for (const auto& name : names) EXPECT_EQ((*s->get(name))->reveal(), "v:" + name) << name;
@@ -225,7 +226,8 @@ TEST_F(FileStoreTest, NoncesAreFreshOnEveryPut) {
 }
 
 TEST_F(FileStoreTest, DefaultDirFollowsXdg) {
-  util::MapEnvironment env({{"HOME", "/home/u"}});
+  util::MapEnvironment env;
+  env.set("HOME", "/home/u");
   EXPECT_EQ(FileStore::default_dir(env), util::Path("/home/u/.local/share/stsh"));
   env.set("XDG_DATA_HOME", "/data");
   EXPECT_EQ(FileStore::default_dir(env), util::Path("/data/stsh"));
