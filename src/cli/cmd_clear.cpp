@@ -17,18 +17,6 @@ constexpr std::array k_specs = {
     util::OptionSpec{"help", util::ArgKind::flag, "show this help", "", 'h'},
 };
 
-// Whether a cache entry belongs to the profile's chain.
-bool belongs_to(const creds::CredentialCache::Entry& entry, const creds::ProfileChain& chain) {
-  if (entry.key.kind == "role") {
-    for (const auto& step : chain.roles) {
-      if (step.role_arn == entry.key.role_arn) return true;
-    }
-    return false;
-  }
-  auto* keys = std::get_if<creds::StaticKeysSource>(&chain.base);
-  return keys != nullptr && keys->access_key_id == entry.key.source;
-}
-
 }  // namespace
 
 int run_clear(Context& ctx, Args args) {
@@ -56,20 +44,10 @@ int run_clear(Context& ctx, Args args) {
       }
     }
   } else {
-    const std::string& name = parsed->positionals()[0];
     auto resolver = make_resolver(ctx);
-    auto chain = resolver.chain(name);
-    if (!chain) return report(ctx, chain.error());
-    auto is_config = resolver.is_config_profile(name);
-    if (is_config && !*is_config && seed_cache.lookup(name, ctx.clock.now()).state != creds::CacheState::absent) {
-      if (auto gone = seed_cache.remove(name); !gone) return report(ctx, gone.error());
-      ++removed;
-    }
-    for (const auto& entry : cache.entries()) {
-      if (!belongs_to(entry, *chain)) continue;
-      if (auto gone = ctx.fs.remove_file(cache.dir() / entry.file); !gone) return report(ctx, gone.error());
-      ++removed;
-    }
+    auto forgotten = resolver.forget(parsed->positionals()[0]);
+    if (!forgotten) return report(ctx, forgotten.error());
+    removed += *forgotten;
   }
   ctx.err << "Cleared " << removed << " cached session" << (removed == 1 ? "" : "s") << "\n";
   return 0;

@@ -38,12 +38,12 @@ int run_list(Context& ctx, Args args) {
   nlohmann::json rows = nlohmann::json::array();
   std::size_t width = 7;
   for (const auto& p : *profiles) width = std::max(width, p.name.size());
-  std::string table = pad("PROFILE", width) + pad("KIND", 11) + pad("SOURCE", 6) + "SESSION\n";
+  std::string table = pad("PROFILE", width) + pad("KIND", 11) + pad("SOURCE", 14) + "SESSION\n";
   auto now = ctx.clock.now();
   for (const auto& p : *profiles) {
     nlohmann::json row = {{"name", p.name},
                           {"kind", std::string(creds::profile_kind_name(p.kind))},
-                          {"source", p.seed_account ? "seed" : "config"}};
+                          {"source", p.seed_account ? "seed" : (p.backend.empty() ? "config" : p.backend)}};
     std::string session = "-";
     if (p.error) {
       row["error"] = *p.error;
@@ -62,7 +62,7 @@ int run_list(Context& ctx, Args args) {
       }
     }
     rows.push_back(row);
-    table += pad(p.name, width) + pad(row["kind"].get<std::string>(), 11) + pad(row["source"].get<std::string>(), 6) +
+    table += pad(p.name, width) + pad(row["kind"].get<std::string>(), 11) + pad(row["source"].get<std::string>(), 14) +
              session + "\n";
   }
   ctx.out << (parsed->has("json") ? rows.dump(2) + "\n" : table);

@@ -6,13 +6,34 @@
 
 namespace stsh::cli {
 
-creds::ProfileResolver make_resolver(Context& ctx) {
+store::StoreDeps store_deps(Context& ctx) { return {ctx.fs, ctx.env, ctx.clock, ctx.terminal, ctx.exe_path}; }
+
+creds::ProfileResolver make_resolver(Context& ctx, std::optional<std::string> backend) {
+  // Opened only when a name is neither a profile nor a seed account, so the
+  // common paths never probe a keyring.
+  struct OpenedStore {
+    std::unique_ptr<store::SecretStore> store;
+    std::optional<Error> error;
+  };
+  auto opened = std::make_shared<OpenedStore>();
+  auto open_store = [&ctx, backend, opened]() -> Result<store::SecretStore*> {
+    if (!opened->store && !opened->error) {
+      auto deps = store_deps(ctx);
+      auto name = store::choose_backend(backend, deps);
+      auto store = name ? store::open_backend(*name, deps) : std::unexpected(name.error());
+      if (store) opened->store = std::move(*store);
+      else opened->error = store.error();
+    }
+    if (opened->error) return std::unexpected(*opened->error);
+    return opened->store.get();
+  };
   creds::ResolverDeps deps{ctx.fs, ctx.env, ctx.clock, ctx.terminal,
                            [&ctx](const std::string& region) { return ctx.sts.connect(region); },
                            [&ctx](std::string_view message) {
                              ctx.err << "stsh: " << message << "\n";
                              ctx.err.flush();
-                           }};
+                           },
+                           open_store};
   return creds::ProfileResolver(std::move(deps));
 }
 

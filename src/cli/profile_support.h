@@ -5,10 +5,14 @@
 #include "cli/context.h"
 #include "creds/profile_resolver.h"
 #include "shell/env_script.h"
+#include "store/backends.h"
 
 namespace stsh::cli {
 
-creds::ProfileResolver make_resolver(Context& ctx);
+// `backend` is --backend when the command has one.
+creds::ProfileResolver make_resolver(Context& ctx, std::optional<std::string> backend = std::nullopt);
+
+store::StoreDeps store_deps(Context& ctx);
 
 // MY_AWS_SET_FOR for a resolved profile.
 std::string profile_label(const creds::ResolvedProfile& profile);

@@ -82,6 +82,8 @@ class FileSlot final : public CacheSlot {
     return m_fs.lock_exclusive(lock_path, m_timeout);
   }
 
+  Result<void> remove() override { return m_fs.remove_file(m_entry); }
+
   std::string describe() const override { return m_entry.string(); }
 
  private:
@@ -103,6 +105,7 @@ class SeedSlot final : public CacheSlot {
   Result<std::unique_ptr<util::FileLock>> lock() override {
     return m_fs.lock_exclusive(m_creds_dir / (".cache." + util::to_lower(m_account) + ".lock"), m_timeout);
   }
+  Result<void> remove() override { return m_cache.remove(m_account); }
   std::string describe() const override { return m_cache.entry_path(m_account).string(); }
 
  private:

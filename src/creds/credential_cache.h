@@ -41,6 +41,7 @@ class CacheSlot {
   virtual CacheLookup lookup(util::TimePoint now) const = 0;
   virtual Result<void> store(const aws::Credentials& session) = 0;
   virtual Result<std::unique_ptr<util::FileLock>> lock() = 0;
+  virtual Result<void> remove() = 0;
   virtual std::string describe() const = 0;  // for messages: the entry's path
 };
 

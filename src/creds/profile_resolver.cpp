@@ -1,11 +1,15 @@
 #include "creds/profile_resolver.h"
 
+#include <algorithm>
+
 #include "aws/endpoint.h"
 #include "creds/accounts_file.h"
 #include "creds/creds_dir.h"
 #include "creds/credential_cache.h"
 #include "creds/credential_process.h"
 #include "creds/env_credentials.h"
+#include "creds/store_slot.h"
+#include "store/key_record.h"
 #include "creds/validate.h"
 #include "util/strings.h"
 
@@ -67,38 +71,65 @@ Result<bool> ProfileResolver::is_config_profile(std::string_view name) {
   return (*cfg)->profile(name) != nullptr;
 }
 
-Result<ProfileChain> ProfileResolver::chain_for(std::string_view name, bool& seed_account,
-                                                std::optional<std::string>& region) {
+std::optional<std::string> ProfileResolver::seed_mfa_serial(std::string_view account,
+                                                             const std::optional<std::string>& user) {
+  // A seed account's keys need MFA when the accounts file knows its prefix.
+  CredsDir dir(m_deps.fs, CredsDir::default_path(m_deps.env));
+  auto accounts = AccountsFile::find(m_deps.fs, m_deps.env, std::nullopt, dir.path());
+  if (!accounts || !*accounts) return std::nullopt;
+  auto prefix = (*accounts)->arn_prefix(account);
+  if (!prefix) return std::nullopt;
+  return mfa_serial_arn(*prefix, user.value_or(unix_user(m_deps.env)));
+}
+
+Result<ProfileChain> ProfileResolver::chain_for(std::string_view name, ResolvedProfile& out) {
   auto cfg = config();
   if (!cfg) return std::unexpected(cfg.error());
   if ((*cfg)->profile(name) != nullptr) {
-    seed_account = false;
-    region = (*cfg)->get(name, "region");
+    out.region = (*cfg)->get(name, "region");
     return resolve_profile_chain(**cfg, name);
   }
 
   CredsDir dir(m_deps.fs, CredsDir::default_path(m_deps.env));
-  auto account = dir.exists() ? dir.load(name) : Result<SeedAccount>(std::unexpected(Error{}));
-  if (!account) {
-    return fail(ErrorKind::config, "unknown profile '" + std::string(name) + "': not in " +
-                                       aws::config_locations(m_deps.env).config.string() + " or " +
-                                       aws::config_locations(m_deps.env).credentials.string() +
-                                       ", and no seed account of that name in " + dir.path().string() +
-                                       " (see 'stsh list')");
+  if (dir.has_account(name)) {
+    auto account = dir.load(name);
+    if (!account) return std::unexpected(account.error());
+    out.seed_account = true;
+    StaticKeysSource keys;
+    keys.profile = account->name;
+    keys.access_key_id = account->keys.access_key_id;
+    keys.secret_access_key = account->keys.secret_access_key;
+    keys.mfa_serial = seed_mfa_serial(account->name, account->user);
+    return ProfileChain{std::move(keys), {}};
   }
-  seed_account = true;
+  if (m_deps.store) {
+    auto chain = stored_account_chain(name, out);
+    if (chain || chain.error().kind != ErrorKind::config || !out.backend.empty()) return chain;
+  }
+  return fail(ErrorKind::config, "unknown profile '" + std::string(name) + "': not in " +
+                                     aws::config_locations(m_deps.env).config.string() + " or " +
+                                     aws::config_locations(m_deps.env).credentials.string() +
+                                     ", no seed account of that name in " + dir.path().string() +
+                                     ", and none added with 'stsh add' (see 'stsh list')");
+}
+
+Result<ProfileChain> ProfileResolver::stored_account_chain(std::string_view name, ResolvedProfile& out) {
+  auto store = m_deps.store();
+  if (!store) return std::unexpected(store.error());
+  auto value = (*store)->get(store::keys_item(name));
+  if (!value) {
+    out.backend = std::string((*store)->backend());
+    return std::unexpected(value.error());
+  }
+  if (!*value) return fail(ErrorKind::config, "not stored");
+  auto record = store::decode_key_record(**value, store::keys_item(name));
+  out.backend = std::string((*store)->backend());
+  if (!record) return std::unexpected(record.error());
   StaticKeysSource keys;
-  keys.profile = account->name;
-  keys.access_key_id = account->keys.access_key_id;
-  keys.secret_access_key = account->keys.secret_access_key;
-  // A seed account's keys need MFA when the accounts file knows its prefix.
-  auto accounts = AccountsFile::find(m_deps.fs, m_deps.env, std::nullopt, dir.path());
-  if (!accounts) return std::unexpected(accounts.error());
-  if (*accounts) {
-    if (auto prefix = (*accounts)->arn_prefix(account->name); prefix) {
-      keys.mfa_serial = mfa_serial_arn(*prefix, account->user.value_or(unix_user(m_deps.env)));
-    }
-  }
+  keys.profile = util::to_lower(name);
+  keys.access_key_id = record->keys.access_key_id;
+  keys.secret_access_key = record->keys.secret_access_key;
+  keys.mfa_serial = record->mfa_serial ? record->mfa_serial : seed_mfa_serial(keys.profile, record->user);
   return ProfileChain{std::move(keys), {}};
 }
 
@@ -158,7 +189,7 @@ Result<std::string> ProfileResolver::mfa_code(std::string_view serial, bool seed
 Result<ResolvedProfile> ProfileResolver::resolve(std::string_view name, const ResolveOptions& options) {
   ResolvedProfile out;
   out.name = std::string(name);
-  auto chain = chain_for(name, out.seed_account, out.region);
+  auto chain = chain_for(name, out);
   if (!chain) return std::unexpected(chain.error());
   out.kind = kind_of(*chain);
 
@@ -172,6 +203,19 @@ Result<ResolvedProfile> ProfileResolver::resolve(std::string_view name, const Re
   CredentialCache cache(m_deps.fs, CredentialCache::default_dir(m_deps.env), CredentialCache::lock_timeout(m_deps.env));
   auto timeout = CredentialCache::lock_timeout(m_deps.env);
   std::string region = sts_region(out.region);
+  // Sessions go where the keys are: a secret backend's, else the file cache.
+  store::SecretStore* backend_store = nullptr;
+  if (!out.backend.empty()) {
+    auto opened = m_deps.store();
+    if (!opened) return std::unexpected(opened.error());
+    backend_store = *opened;
+  }
+  auto slot_for = [&](const CacheKey& key) -> std::unique_ptr<CacheSlot> {
+    if (backend_store == nullptr) return cache.slot(key);
+    std::string item = key.kind == "session" ? store::session_item(out.name)
+                                             : "session/" + key.file_name().substr(0, key.file_name().size() - 5);
+    return store_slot(*backend_store, item, m_deps.fs, runtime_cache_dir(m_deps.env), timeout);
+  };
   std::unique_ptr<aws::StsService> sts;
   auto service = [&]() -> Result<aws::StsService*> {
     if (!sts) {
@@ -191,9 +235,8 @@ Result<ResolvedProfile> ProfileResolver::resolve(std::string_view name, const Re
   bool mfa_done = false;
   if (serial && keys && keys->session_token.empty()) {
     int duration = mfa_session_seconds(m_deps.env);
-    auto slot = out.seed_account
-                    ? seed_account_slot(m_deps.fs, CredsDir::default_path(m_deps.env), out.name, timeout)
-                    : cache.slot({"session", creds->access_key_id, "", *serial, "", "", duration});
+    auto slot = out.seed_account ? seed_account_slot(m_deps.fs, CredsDir::default_path(m_deps.env), out.name, timeout)
+                                 : slot_for({"session", creds->access_key_id, "", *serial, "", "", duration});
     auto produce = [&]() -> Result<aws::Credentials> {
       if (options.cache_only) return std::unexpected(not_cached);
       auto code = mfa_code(*serial, out.seed_account, out.name, options);
@@ -204,6 +247,7 @@ Result<ResolvedProfile> ProfileResolver::resolve(std::string_view name, const Re
     };
     auto session = options.refresh_mfa ? produce_fresh(*slot, produce, m_deps.notice)
                                        : cached_or_produce(*slot, m_deps.clock, produce, m_deps.notice);
+    if (options.visited != nullptr) options.visited->push_back(std::move(slot));
     if (!session) return std::unexpected(session.error());
     creds = std::move(*session);
     mfa_done = true;
@@ -227,7 +271,7 @@ Result<ResolvedProfile> ProfileResolver::resolve(std::string_view name, const Re
     if (mfa_on_call) params.mfa_serial = step.mfa_serial;
     CacheKey key{"role", creds->access_key_id, step.role_arn, params.mfa_serial.value_or(""),
                  step.external_id.value_or(""), params.role_session_name, duration};
-    auto slot = cache.slot(key);
+    auto slot = slot_for(key);
     const aws::Credentials caller = *creds;
     auto produce = [&]() -> Result<aws::Credentials> {
       if (options.cache_only) return std::unexpected(not_cached);
@@ -246,11 +290,30 @@ Result<ResolvedProfile> ProfileResolver::resolve(std::string_view name, const Re
       return (*client)->assume_role(caller, call);
     };
     auto role = cached_or_produce(*slot, m_deps.clock, produce, m_deps.notice);
+    if (options.visited != nullptr) options.visited->push_back(std::move(slot));
     if (!role) return std::unexpected(role.error());
     creds = std::move(*role);
   }
   out.credentials = std::move(*creds);
   return out;
+}
+
+Result<int> ProfileResolver::forget(std::string_view name) {
+  if (auto known = chain(name); !known) return std::unexpected(known.error());
+  std::vector<std::unique_ptr<CacheSlot>> visited;
+  ResolveOptions options;
+  options.cache_only = true;
+  options.visited = &visited;
+  // Resolution stops at the first step with no cached session; what it
+  // visited up to there is all that belongs to this profile.
+  (void)resolve(name, options);
+  int removed = 0;
+  for (auto& slot : visited) {
+    if (slot->lookup(m_deps.clock.now()).state == CacheState::absent) continue;
+    if (auto gone = slot->remove(); !gone) return std::unexpected(gone.error());
+    ++removed;
+  }
+  return removed;
 }
 
 Result<std::vector<ProfileSummary>> ProfileResolver::list() {
@@ -259,17 +322,29 @@ Result<std::vector<ProfileSummary>> ProfileResolver::list() {
   std::vector<ProfileSummary> out;
   for (const auto& [name, properties] : (*cfg)->profiles) {
     auto chain = resolve_profile_chain(**cfg, name);
-    ProfileSummary summary{name, chain ? kind_of(*chain) : ProfileKind::keys, false, std::nullopt};
+    ProfileSummary summary{name, chain ? kind_of(*chain) : ProfileKind::keys, false, "", std::nullopt};
     if (!chain) summary.error = chain.error().message;
     out.push_back(std::move(summary));
   }
+  auto listed = [&](std::string_view name) {
+    return std::any_of(out.begin(), out.end(), [&](const ProfileSummary& p) { return p.name == name; });
+  };
   CredsDir dir(m_deps.fs, CredsDir::default_path(m_deps.env));
   if (dir.exists()) {
     auto names = dir.account_names();
-    if (names) {
-      for (const auto& name : *names) {
-        if ((*cfg)->profile(name) == nullptr) out.push_back({name, ProfileKind::keys, true, std::nullopt});
-      }
+    for (const auto& name : names ? *names : std::vector<std::string>{}) {
+      if (!listed(name)) out.push_back({name, ProfileKind::keys, true, "", std::nullopt});
+    }
+  }
+  if (m_deps.store) {
+    auto store = m_deps.store();
+    if (!store) return std::unexpected(store.error());
+    auto items = (*store)->list();
+    if (!items) return std::unexpected(items.error());
+    for (const auto& item : *items) {
+      if (!item.name.starts_with("keys/")) continue;
+      std::string name = item.name.substr(5);
+      if (!listed(name)) out.push_back({name, ProfileKind::keys, false, std::string((*store)->backend()), std::nullopt});
     }
   }
   return out;

@@ -11,7 +11,9 @@
 
 #include "aws/shared_config.h"
 #include "aws/sts_client.h"
+#include "creds/credential_cache.h"
 #include "creds/profile_chain.h"
+#include "store/secret_store.h"
 #include "util/clock.h"
 #include "util/environment.h"
 #include "util/file_system.h"
@@ -28,12 +30,16 @@ struct ResolverDeps {
   util::Terminal& terminal;
   StsFactory sts;
   std::function<void(std::string_view)> notice;  // one line for the user's stderr
+  // The chosen secret backend, opened on first use; empty: none.
+  std::function<Result<store::SecretStore*>()> store = {};
 };
 
 struct ResolveOptions {
   bool refresh_mfa = false;               // ignore a cached MFA session
   std::optional<std::string> token_code;  // MFA code given up front
   bool cache_only = false;                // never call STS, run a process or prompt
+  // When set, every cache slot the resolution looks at is handed over here.
+  std::vector<std::unique_ptr<CacheSlot>>* visited = nullptr;
 };
 
 enum class ProfileKind { keys, role, process, environment, sso, web_identity };
@@ -42,7 +48,8 @@ std::string_view profile_kind_name(ProfileKind kind);
 struct ResolvedProfile {
   std::string name;
   ProfileKind kind = ProfileKind::keys;
-  bool seed_account = false;
+  bool seed_account = false;       // keys in the seed's ~/aws-creds
+  std::string backend;             // the secret backend holding the keys, if one does
   aws::Credentials credentials;
   std::optional<std::string> region;  // the profile's own region
 };
@@ -51,6 +58,7 @@ struct ProfileSummary {
   std::string name;
   ProfileKind kind;
   bool seed_account = false;
+  std::string backend;  // set for accounts whose keys a secret backend holds
   std::optional<std::string> error;  // when the profile cannot be resolved
 };
 
@@ -59,6 +67,8 @@ class ProfileResolver {
   explicit ProfileResolver(ResolverDeps deps) : m_deps(std::move(deps)) {}
 
   Result<ResolvedProfile> resolve(std::string_view name, const ResolveOptions& options = {});
+  // Removes the cached sessions this profile's resolution would use; returns how many.
+  Result<int> forget(std::string_view name);
   // Whether NAME is a profile of the AWS config files (not only a seed account).
   Result<bool> is_config_profile(std::string_view name);
   // Every profile of the AWS config files, then every seed account not shadowed by one.
@@ -66,14 +76,16 @@ class ProfileResolver {
 
  private:
   Result<const aws::SharedConfig*> config();
-  Result<ProfileChain> chain_for(std::string_view name, bool& seed_account, std::optional<std::string>& region);
+  // Fills out.seed_account, out.backend and out.region.
+  Result<ProfileChain> chain_for(std::string_view name, ResolvedProfile& out);
+  Result<ProfileChain> stored_account_chain(std::string_view name, ResolvedProfile& out);
+  std::optional<std::string> seed_mfa_serial(std::string_view account, const std::optional<std::string>& user);
 
  public:
   // The chain of a profile or seed account, for `clear`.
   Result<ProfileChain> chain(std::string_view name) {
-    bool seed = false;
-    std::optional<std::string> region;
-    return chain_for(name, seed, region);
+    ResolvedProfile out;
+    return chain_for(name, out);
   }
 
  private:

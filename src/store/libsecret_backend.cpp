@@ -59,7 +59,8 @@ struct LibsecretApi {
 };
 
 Result<LibsecretApi> load_libsecret_api() {
-  auto lib = util::DynamicLibrary::open({"libsecret-1.so.0"}, "libsecret (Debian: libsecret-1-0), for the Secret Service");
+  auto lib =
+      util::DynamicLibrary::open({"libsecret-1.so.0"}, "libsecret (Debian: libsecret-1-0), for the Secret Service");
   if (!lib) return std::unexpected(lib.error());
   LibsecretApi api{std::move(*lib)};
   std::optional<Error> missing;
@@ -111,13 +112,23 @@ Result<const LibsecretApi*> libsecret_api() {
   return &*api;
 }
 
+// GNOME Keyring loads a keyring from disk with its attribute values hashed
+// and xdg:schema hidden until it is unlocked, so matching on the schema name
+// would make a locked item look absent (and never raise the unlock prompt).
+// Every item therefore carries the marker attribute stsh=1 (the format
+// version), which a locked keyring still matches, and searches use it
+// instead of the schema name.
+constexpr const char* k_marker = "stsh";
+constexpr const char* k_marker_value = "1";
+
 const SecretSchema& item_schema() {
   static const SecretSchema schema = [] {
     SecretSchema s{};
     s.name = "org.stsh.Item";
-    s.flags = SECRET_SCHEMA_NONE;
+    s.flags = SECRET_SCHEMA_DONT_MATCH_NAME;
     s.attributes[0] = {"item", SECRET_SCHEMA_ATTRIBUTE_STRING};
     s.attributes[1] = {"expiration", SECRET_SCHEMA_ATTRIBUTE_STRING};
+    s.attributes[2] = {k_marker, SECRET_SCHEMA_ATTRIBUTE_STRING};
     return s;
   }();
   return schema;
@@ -193,10 +204,11 @@ Result<std::unique_ptr<Connection>> connect() {
   return std::make_unique<Connection>(**api, service);
 }
 
-// One stsh item found by a search; attributes are readable while locked.
+// One stsh item found by a search. Its name and expiry are readable unless
+// the keyring was loaded locked from disk (then they are hashes).
 struct FoundItem {
   SecretItem* item;  // owned by the ItemList
-  std::string name;
+  std::optional<std::string> name;
   std::optional<std::string> expiration;
   bool locked;
 };
@@ -211,8 +223,7 @@ class ItemList {
         auto* text = attributes ? static_cast<const char*>(api.hash_table_lookup(attributes, key)) : nullptr;
         return text ? std::optional<std::string>(text) : std::nullopt;
       };
-      auto name = value("item");
-      if (name) m_items.push_back({item, *name, value("expiration"), api.item_get_locked(item) != FALSE});
+      m_items.push_back({item, value("item"), value("expiration"), api.item_get_locked(item) != FALSE});
       if (attributes) api.hash_table_unref(attributes);
     }
   }
@@ -233,10 +244,11 @@ class ItemList {
 // Every stsh item (or those named `item`), locked or not; never prompts.
 Result<std::unique_ptr<ItemList>> search(const Connection& c, const std::string* item) {
   GHashTable* attributes = c.api.hash_table_new(c.api.str_hash, c.api.str_equal);
+  c.api.hash_table_insert(attributes, const_cast<char*>(k_marker), const_cast<char*>(k_marker_value));
   if (item != nullptr) c.api.hash_table_insert(attributes, const_cast<char*>("item"), const_cast<char*>(item->c_str()));
   GError* error = nullptr;
-  GList* found = c.api.service_search_sync(c.service.get(), &item_schema(), attributes, SECRET_SEARCH_ALL, nullptr,
-                                           &error);
+  GList* found =
+      c.api.service_search_sync(c.service.get(), &item_schema(), attributes, SECRET_SEARCH_ALL, nullptr, &error);
   c.api.hash_table_unref(attributes);
   if (error != nullptr) return std::unexpected(take_error(c.api, error, "search the keyring"));
   return std::make_unique<ItemList>(c.api, found);
@@ -274,10 +286,11 @@ Availability LibsecretStore::probe() {
   const LibsecretApi& api = (*c)->api;
   GError* error = nullptr;
   SecretCollection* collection = api.collection_for_alias_sync((*c)->service.get(), SECRET_COLLECTION_DEFAULT,
-                                                                SECRET_COLLECTION_NONE, nullptr, &error);
+                                                               SECRET_COLLECTION_NONE, nullptr, &error);
   if (error != nullptr) return Availability{false, take_error(api, error, "read the default keyring").message};
   std::string detail = service_owner(**c) + " via D-Bus";
-  if (collection == nullptr) return Availability{true, detail + "; no default keyring yet (the first save creates one)"};
+  if (collection == nullptr)
+    return Availability{true, detail + "; no default keyring yet (the first save creates one)"};
   GObjectRef<SecretCollection> owned(api, collection);
   gchar* label = api.collection_get_label(collection);
   detail += ", keyring \"" + std::string(label ? label : "") + "\"";
@@ -292,7 +305,8 @@ Result<std::optional<util::Secret>> LibsecretStore::get(std::string_view item) {
   const LibsecretApi& api = (*c)->api;
   std::string name(item);
   GError* error = nullptr;
-  gchar* password = api.password_lookup_sync(&item_schema(), nullptr, &error, "item", name.c_str(), nullptr);
+  gchar* password = api.password_lookup_sync(&item_schema(), nullptr, &error, k_marker, k_marker_value, "item",
+                                             name.c_str(), nullptr);
   if (error != nullptr) return std::unexpected(take_error(api, error, "read " + name));
   if (password != nullptr) {
     util::Secret value{std::string(password)};
@@ -323,9 +337,10 @@ Result<void> LibsecretStore::put(std::string_view item, const util::Secret& valu
   // The service replaces an item whose attributes are identical, in one step.
   gboolean stored =
       expires ? api.password_store_sync(&item_schema(), SECRET_COLLECTION_DEFAULT, label.c_str(), text.c_str(), nullptr,
-                                        &error, "item", name.c_str(), "expiration", expires->c_str(), nullptr)
+                                        &error, k_marker, k_marker_value, "item", name.c_str(), "expiration",
+                                        expires->c_str(), nullptr)
               : api.password_store_sync(&item_schema(), SECRET_COLLECTION_DEFAULT, label.c_str(), text.c_str(), nullptr,
-                                        &error, "item", name.c_str(), nullptr);
+                                        &error, k_marker, k_marker_value, "item", name.c_str(), nullptr);
   util::wipe(text);
   if (error != nullptr) return std::unexpected(take_error(api, error, "store " + name));
   if (!stored) return fail(ErrorKind::config, k_locked);  // the unlock or create prompt was dismissed
@@ -351,13 +366,13 @@ Result<void> LibsecretStore::remove(std::string_view item) {
   auto found = search(**c, &name);
   if (!found) return std::unexpected(found.error());
   if ((*found)->items().empty()) return {};
-  if (any_locked(**found)) return fail(ErrorKind::config, k_locked);
   GError* error = nullptr;
-  api.password_clear_sync(&item_schema(), nullptr, &error, "item", name.c_str(), nullptr);
+  api.password_clear_sync(&item_schema(), nullptr, &error, k_marker, k_marker_value, "item", name.c_str(), nullptr);
   if (error != nullptr) return std::unexpected(take_error(api, error, "remove " + name));
-  // Some services clear one match per call; sweep whatever is left.
+  // Some services clear one match per call, and none deletes a locked item.
   auto left = search(**c, &name);
   if (!left) return std::unexpected(left.error());
+  if (any_locked(**left)) return fail(ErrorKind::config, k_locked);
   for (const FoundItem& f : (*left)->items()) {
     if (!api.item_delete_sync(f.item, nullptr, &error)) {
       return std::unexpected(take_error(api, error, "remove " + name));
@@ -374,8 +389,9 @@ Result<std::vector<ItemInfo>> LibsecretStore::list() {
   // A put that was interrupted may leave two items of one name: report the later expiry.
   std::map<std::string, std::optional<util::TimePoint>> by_name;
   for (const FoundItem& f : (*found)->items()) {
+    if (!f.name) return fail(ErrorKind::config, k_locked);  // names stay hashed until the keyring is unlocked
     std::optional<util::TimePoint> expiration = f.expiration ? util::parse_iso8601(*f.expiration) : std::nullopt;
-    auto [it, inserted] = by_name.emplace(f.name, expiration);
+    auto [it, inserted] = by_name.emplace(*f.name, expiration);
     if (!inserted && expiration && (!it->second || *expiration > *it->second)) it->second = expiration;
   }
   std::vector<ItemInfo> items;

@@ -159,3 +159,12 @@ def profile_env(home, sts) -> dict[str, str]:
     from e2e_util import xdg_cache_home
 
     return stsh_env(home, sts.url, {"XDG_CACHE_HOME": str(xdg_cache_home(home))})
+
+
+@pytest.fixture(scope="session")
+def stsh_net(stsh) -> Path:
+    """The helper stsh-net built beside stsh (STS calls, the Secret Service)."""
+    path = stsh.parent / "stsh-net"
+    if not (path.is_file() and os.access(path, os.X_OK)):
+        pytest.fail(f"stsh-net not found at {path}; build it next to stsh", pytrace=False)
+    return path

@@ -362,3 +362,39 @@ def test_cache_defaults_to_home_cache_without_xdg(stsh, home, profile_env, sts):
     names = os.listdir(home / ".cache" / "stsh")
     assert any(n.startswith("role-") and n.endswith(".json") for n in names), names
     assert not profile_cache_dir(home).exists()
+
+
+def test_clear_profile_spares_another_profile_of_the_same_role(stsh, home, profile_env, sts):
+    """Two profiles, one role ARN, different external ids: two entries; clearing one keeps the other."""
+    write_base_profiles(home, f"""
+        [profile tenant-a]
+        role_arn = {role_arn('tenant')}
+        source_profile = base
+        external_id = tenant-a
+
+        [profile tenant-b]
+        role_arn = {role_arn('tenant')}
+        source_profile = base
+        external_id = tenant-b
+        """)
+    for profile in ("tenant-a", "tenant-b"):
+        assert_ok(export_cp(stsh, profile, profile_env))
+    assert len(profile_cache_entries(home)) == 2
+
+    assert cleared(run(stsh, ["clear", "tenant-a"], profile_env)) == 1
+    left = [e["key"].get("external") for e in profile_cache_entries(home).values()]
+    assert left == ["tenant-b"], f"tenant-b's session should survive 'stsh clear tenant-a': {left}"
+
+
+def test_clear_profile_without_mfa_spares_another_profiles_mfa_session(stsh, home, profile_env, sts):
+    """`role` (no MFA) and `mfa-role` share the source `base`; only mfa-role uses the MFA session."""
+    write_base_profiles(home)
+    assert_ok(export_cp(stsh, "role", profile_env))
+    assert_ok(run(stsh, ["mfa", "mfa-role", "123456"], profile_env))
+    kinds = sorted((e["key"]["kind"], e["key"]["role"]) for e in profile_cache_entries(home).values())
+    assert kinds == [("role", role_arn("admin")), ("role", role_arn("deploy")), ("session", "")], kinds
+
+    assert cleared(run(stsh, ["clear", "role"], profile_env)) == 1
+    kinds = sorted((e["key"]["kind"], e["key"]["role"]) for e in profile_cache_entries(home).values())
+    assert kinds == [("role", role_arn("admin")), ("session", "")], \
+        f"'stsh clear role' must not remove mfa-role's MFA session: {kinds}"

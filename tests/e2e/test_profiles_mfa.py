@@ -26,6 +26,7 @@ from e2e_util import (
     write_cache,
 )
 from motoserver import ACCOUNTS, LONG_LIVED_KEYS, auth_key_id, closed_port
+from shells import DUMP_ENV, init_line, parse_env_dump, run_script
 
 
 def spawn_stsh(stsh, args: list[str], env: dict) -> pexpect.spawn:
@@ -166,3 +167,105 @@ def test_seed_account_without_terminal_names_stsh_mfa(stsh, home, creds, profile
     assert "stsh mfa work" in line, line
     assert sts.actions() == []
     assert not cache_path(creds, "work").exists()
+
+
+# --- stsh mfa PROFILE ------------------------------------------------------------------------
+
+def test_ec2mfa_with_config_profile_switches_bash(stsh, home, profile_env, sts):
+    write_base_profiles(home)
+    cp = run_script("bash", "\n".join([init_line("bash"), "ec2mfa mfa-role 123456", DUMP_ENV]), profile_env)
+    assert_ok(cp)
+    e = parse_env_dump(cp.stdout)
+    _, entry = profile_cache_entry(home, "role", role=role_arn("admin"))
+    assert e["AWS_ACCESS_KEY_ID"] == entry["AccessKeyId"]
+    assert e["AWS_SESSION_TOKEN"] == entry["SessionToken"]
+    assert e["STSH_ACCOUNT"] == "mfa-role"
+    assert sts.actions() == ["GetSessionToken", "AssumeRole"]
+
+    # Again: the MFA session is reused, no code is needed, nothing is sent.
+    sts.clear()
+    cp = run(stsh, ["mfa", "mfa-role"], profile_env)
+    assert_ok(cp)
+    assert entry["SessionToken"] in cp.stdout
+    assert sts.actions() == []
+
+
+def test_mfa_command_without_code_or_terminal_exits_7(stsh, home, profile_env, sts):
+    write_base_profiles(home)
+    cp = run(stsh, ["mfa", "mfa-role"], profile_env)
+    assert cp.returncode == 7, cp.stderr
+    errors = [line for line in cp.stderr.splitlines() if line.startswith("stsh: error: ")]
+    assert len(errors) == 1 and "terminal" in errors[0], cp.stderr
+    assert cp.stdout == "" and sts.actions() == []
+
+
+def test_mfa_prompt_goes_to_the_terminal_only(stsh, home, profile_env, sts):
+    write_base_profiles(home)
+    out, err = home / "stdout", home / "stderr"
+    child = pexpect.spawn("sh", ["-c", f"'{stsh}' export mfa-role --format credential-process >'{out}' 2>'{err}'"],
+                          env=profile_env, encoding="utf-8", codec_errors="replace", timeout=20)
+    try:
+        child.expect_exact(MFA_PROMPT)
+        child.sendline("123456")
+        finish(child)
+    finally:
+        child.close(force=True)
+    assert "Enter MFA code" not in out.read_text() + err.read_text()
+    assert err.read_text() == ""
+    assert json.loads(out.read_text())["Version"] == 1
+
+
+def test_mfa_goes_on_assume_role_when_the_source_already_has_a_session(stsh, home, profile_env, sts):
+    write_base_profiles(
+        home,
+        f"""
+        [profile token-role]
+        role_arn = {role_arn('token-role')}
+        source_profile = tokened
+        mfa_serial = {MFA_SERIAL}
+        """,
+        """
+        [tokened]
+        aws_access_key_id = ASIATOKENEXAMPLE0001
+        aws_secret_access_key = tokenedSecretEXAMPLE
+        aws_session_token = tokenedTokenEXAMPLE
+        """,
+    )
+    _, transcript = export_in_pty(stsh, "token-role", profile_env, (MFA_PROMPT, "654321"))
+    assert transcript.count("Enter MFA code") == 1
+    assert sts.actions() == ["AssumeRole"]
+    call = sts.last("AssumeRole")
+    assert (call["params"]["SerialNumber"], call["params"]["TokenCode"]) == (MFA_SERIAL, "654321")
+    assert auth_key_id(call) == "ASIATOKENEXAMPLE0001"
+    assert call["headers"]["x-amz-security-token"] == "tokenedTokenEXAMPLE"
+
+
+def test_seed_account_with_exec(stsh, home, creds, profile_env):
+    entry = write_cache(creds, "work", dt.timedelta(hours=8))
+    env = dict(profile_env, AWS_ENDPOINT_URL=f"http://127.0.0.1:{closed_port()}",
+               AWS_ENDPOINT_URL_STS=f"http://127.0.0.1:{closed_port()}")
+    cp = run(stsh, ["exec", "work", "--", "sh", "-c", 'echo "$AWS_ACCESS_KEY_ID $AWS_SESSION_TOKEN $STSH_PROFILE"'],
+             env)
+    assert_ok(cp)
+    assert cp.stdout.split() == [entry["AccessKeyId"], entry["SessionToken"], "work"]
+
+
+def test_concurrent_roles_sharing_a_source_prompt_once(stsh, home, profile_env, sts):
+    """While one process waits for the MFA code, another role of the same source waits for its session."""
+    write_base_profiles(home, SHARED_SOURCE_CONFIGS["mfa-on-roles"])
+    first = spawn_stsh(stsh, ["export", "ops", "--format", "credential-process"], profile_env)
+    second = None
+    try:
+        first.expect_exact(MFA_PROMPT)
+        second = spawn_stsh(stsh, ["export", "audit", "--format", "credential-process"], profile_env)
+        assert second.expect_exact([MFA_PROMPT, pexpect.TIMEOUT, pexpect.EOF], timeout=1.5) == 1, \
+            f"the second process did not wait for the first one's MFA session:\n{second.before}"
+        first.sendline("123456")
+        out1, out2 = finish(first), finish(second)
+    finally:
+        first.close(force=True)
+        if second is not None:
+            second.close(force=True)
+    assert "Enter MFA code" not in out2, out2
+    assert sorted(sts.actions()) == ["AssumeRole", "AssumeRole", "GetSessionToken"], sts.actions()
+    assert json.loads(out1[out1.index("{"):])["Version"] == json.loads(out2[out2.index("{"):])["Version"] == 1
