@@ -96,7 +96,17 @@ int run_mfa(Context& ctx, Args args) {
     auto resolver = make_resolver(ctx);
     auto is_profile = resolver.is_config_profile(*request->account);
     if (!is_profile) return failed(ctx, is_profile.error());
-    if (*is_profile) {
+    auto stored = *is_profile ? Result<bool>(false) : resolver.is_stored_account(*request->account);
+    if (*is_profile || (stored && *stored)) {
+      if (!*is_profile && !parsed->has("force")) {
+        creds::ResolveOptions cached;
+        cached.cache_only = true;
+        auto session = resolver.resolve(*request->account, cached);
+        if (session && session->credentials.is_session()) {
+          ctx.err << "MFA STS token already cached\n";
+          return switch_to_stored_account(ctx, resolver, *request->account, *kind);
+        }
+      }
       creds::ResolveOptions options;
       options.refresh_mfa = parsed->has("force");
       options.token_code = request->code;

@@ -49,6 +49,27 @@ int switch_to_profile(Context& ctx, creds::ProfileResolver& resolver, const std:
   return 0;
 }
 
+int switch_to_stored_account(Context& ctx, creds::ProfileResolver& resolver, const std::string& name,
+                             shell::ShellKind kind) {
+  creds::ResolveOptions cached;
+  cached.cache_only = true;
+  auto session = resolver.resolve(name, cached);
+  aws::Credentials chosen;
+  if (session && session->credentials.is_session()) {
+    ctx.err << "Cache is valid for account " << name << "\n";
+    chosen = std::move(session->credentials);
+  } else {
+    auto keys = resolver.base_keys(name);
+    if (!keys) return report(ctx, keys.error());
+    ctx.err << "Cache not present for account " << name << "\n";
+    chosen = std::move(*keys);
+  }
+  ctx.err << "Set keys for " << set_for_label(name, chosen) << " AWS account\n";
+  ctx.err.flush();
+  emit_secret(ctx, account_env(name, chosen).render(kind));
+  return 0;
+}
+
 int run_switch(Context& ctx, Args args) {
   auto parsed = util::parse_args(args, k_specs, "stsh switch");
   if (!parsed) return report(ctx, parsed.error());
@@ -68,6 +89,8 @@ int run_switch(Context& ctx, Args args) {
     auto is_profile = resolver.is_config_profile(name);
     if (!is_profile) return report(ctx, is_profile.error());
     if (*is_profile) return switch_to_profile(ctx, resolver, name, *kind, {});
+    auto stored = resolver.is_stored_account(name);
+    if (stored && *stored) return switch_to_stored_account(ctx, resolver, name, *kind);
   }
 
   auto account = dir.load(name);

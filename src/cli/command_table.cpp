@@ -18,6 +18,10 @@ constexpr std::array k_commands = {
     Command{"list", "every profile and seed account, with its cached session's time left", run_list},
     Command{"clear", "remove cached sessions (all, or one profile's)", run_clear},
     Command{"config", "config dump [--json]: the AWS config files as stsh reads them", run_config},
+    Command{"backends", "the secret backends, whether each works here, and which one is used", run_backends},
+    Command{"add", "store an account's keys in the secret backend (asked without echo)", run_add},
+    Command{"remove", "delete an account's keys and session from the secret backend", run_remove},
+    Command{"import", "move ~/aws-creds accounts into the secret backend, verified", run_import},
 };
 
 std::string usage() {

@@ -35,5 +35,9 @@ int run_exec(Context& ctx, Args args);
 int run_list(Context& ctx, Args args);
 int run_clear(Context& ctx, Args args);
 int run_config(Context& ctx, Args args);
+int run_backends(Context& ctx, Args args);
+int run_add(Context& ctx, Args args);
+int run_remove(Context& ctx, Args args);
+int run_import(Context& ctx, Args args);
 
 }  // namespace stsh::cli

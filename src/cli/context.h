@@ -3,6 +3,7 @@
 
 #include <functional>
 #include <memory>
+#include <iostream>
 #include <ostream>
 #include <string>
 
@@ -34,6 +35,7 @@ struct Context {
   std::ostream& out;     // shell code and machine-readable output only
   std::ostream& err;     // messages for the user
   util::Launcher* launcher = &util::exec_launcher();
+  std::istream* in = &std::cin;  // for --stdin input only
 };
 
 // Prints "stsh: error: MESSAGE" and returns the error's exit code.

@@ -38,8 +38,10 @@ creds::ProfileResolver make_resolver(Context& ctx, std::optional<std::string> ba
 }
 
 std::string profile_label(const creds::ResolvedProfile& profile) {
-  // Seed accounts keep the seed's NAME-MFA-STS; a profile is its name.
-  return profile.seed_account ? set_for_label(profile.name, profile.credentials) : profile.name;
+  // Seed accounts (plaintext or imported into a backend) keep the seed's
+  // NAME-MFA-STS; a profile of the AWS config files is its name.
+  bool seed_like = profile.seed_account || !profile.backend.empty();
+  return seed_like ? set_for_label(profile.name, profile.credentials) : profile.name;
 }
 
 shell::EnvScript profile_env(Context& ctx, const creds::ResolvedProfile& profile) {

@@ -26,4 +26,9 @@ shell::EnvScript profile_env(Context& ctx, const creds::ResolvedProfile& profile
 int switch_to_profile(Context& ctx, creds::ProfileResolver& resolver, const std::string& name, shell::ShellKind kind,
                       const creds::ResolveOptions& options);
 
+// `switch` for an account whose keys were imported into a secret backend:
+// the seed's messages and variables, its cached session else its keys.
+int switch_to_stored_account(Context& ctx, creds::ProfileResolver& resolver, const std::string& name,
+                             shell::ShellKind kind);
+
 }  // namespace stsh::cli

@@ -129,7 +129,13 @@ Result<ProfileChain> ProfileResolver::stored_account_chain(std::string_view name
   keys.profile = util::to_lower(name);
   keys.access_key_id = record->keys.access_key_id;
   keys.secret_access_key = record->keys.secret_access_key;
-  keys.mfa_serial = record->mfa_serial ? record->mfa_serial : seed_mfa_serial(keys.profile, record->user);
+  if (record->mfa_serial) {
+    keys.mfa_serial = record->mfa_serial;
+  } else if (record->arn_prefix) {
+    keys.mfa_serial = mfa_serial_arn(*record->arn_prefix, record->user.value_or(unix_user(m_deps.env)));
+  } else {
+    keys.mfa_serial = seed_mfa_serial(keys.profile, record->user);
+  }
   return ProfileChain{std::move(keys), {}};
 }
 
@@ -296,6 +302,23 @@ Result<ResolvedProfile> ProfileResolver::resolve(std::string_view name, const Re
   }
   out.credentials = std::move(*creds);
   return out;
+}
+
+Result<bool> ProfileResolver::is_stored_account(std::string_view name) {
+  if (!m_deps.store) return false;
+  auto store = m_deps.store();
+  if (!store) return std::unexpected(store.error());
+  auto items = (*store)->list();
+  if (!items) return std::unexpected(items.error());
+  std::string wanted = store::keys_item(name);
+  return std::any_of(items->begin(), items->end(), [&](const store::ItemInfo& i) { return i.name == wanted; });
+}
+
+Result<aws::Credentials> ProfileResolver::base_keys(std::string_view name) {
+  ResolvedProfile out;
+  auto found = chain_for(name, out);
+  if (!found) return std::unexpected(found.error());
+  return base_credentials(*found);
 }
 
 Result<int> ProfileResolver::forget(std::string_view name) {

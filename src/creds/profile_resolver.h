@@ -67,6 +67,10 @@ class ProfileResolver {
   explicit ProfileResolver(ResolverDeps deps) : m_deps(std::move(deps)) {}
 
   Result<ResolvedProfile> resolve(std::string_view name, const ResolveOptions& options = {});
+  // Whether the chosen secret backend holds keys for NAME (false when there is none).
+  Result<bool> is_stored_account(std::string_view name);
+  // The credentials at the root of NAME's chain, without any STS call.
+  Result<aws::Credentials> base_keys(std::string_view name);
   // Removes the cached sessions this profile's resolution would use; returns how many.
   Result<int> forget(std::string_view name);
   // Whether NAME is a profile of the AWS config files (not only a seed account).

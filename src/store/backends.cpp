@@ -104,9 +104,10 @@ Result<std::unique_ptr<SecretStore>> open_backend(std::string_view name, StoreDe
   }
   if (name == "file") {
     util::Path dir = FileStore::default_dir(deps.env);
-    auto passphrase = [&deps, dir]() -> Result<util::Secret> {
-      if (auto env = deps.env.get("STSH_FILE_PASSPHRASE")) return util::Secret(*env);
-      auto typed = deps.terminal.ask("Passphrase for stsh's encrypted store (" + dir.string() + "): ", false);
+    // The store outlives `deps`; capture what it refers to, not `deps` itself.
+    auto passphrase = [env = &deps.env, terminal = &deps.terminal, dir]() -> Result<util::Secret> {
+      if (auto value = env->get("STSH_FILE_PASSPHRASE")) return util::Secret(*value);
+      auto typed = terminal->ask("Passphrase for stsh's encrypted store (" + dir.string() + "): ", false);
       if (!typed) {
         return fail(ErrorKind::interaction, "the file backend needs its passphrase and there is no terminal: set "
                                             "STSH_FILE_PASSPHRASE or run in a terminal");

@@ -13,6 +13,7 @@ util::Secret encode_key_record(const KeyRecord& record) {
   doc["SecretAccessKey"] = std::string(record.keys.secret_access_key.reveal());
   if (record.user) doc["User"] = *record.user;
   if (record.mfa_serial) doc["MfaSerial"] = *record.mfa_serial;
+  if (record.arn_prefix) doc["ArnPrefix"] = *record.arn_prefix;
   util::Secret out(doc.dump());
   for (auto& value : doc) {
     if (value.is_string()) util::wipe(value.get_ref<std::string&>());
@@ -36,6 +37,7 @@ Result<KeyRecord> decode_key_record(const util::Secret& value, std::string_view 
   record.keys.secret_access_key = util::Secret(std::move(*secret));
   record.user = text("User");
   record.mfa_serial = text("MfaSerial");
+  record.arn_prefix = text("ArnPrefix");
   if (doc.is_object()) {
     for (auto& entry : doc) {
       if (entry.is_string()) util::wipe(entry.get_ref<std::string&>());

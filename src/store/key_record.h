@@ -15,6 +15,7 @@ struct KeyRecord {
   aws::Credentials keys;                  // long-lived: no token, no expiration
   std::optional<std::string> user;        // the seed's NAME.user
   std::optional<std::string> mfa_serial;  // explicit MFA device ARN
+  std::optional<std::string> arn_prefix;  // the accounts file's prefix, kept with the keys
 };
 
 util::Secret encode_key_record(const KeyRecord& record);
