@@ -37,14 +37,7 @@ Result<CurlApi> load_curl_api() {
   if (!lib) return std::unexpected(lib.error());
   CurlApi api{std::move(*lib)};
   std::optional<Error> missing;
-  auto resolve = [&](auto& fn, const char* name) {
-    auto sym = api.library.symbol<std::remove_reference_t<decltype(fn)>>(name);
-    if (sym) {
-      fn = *sym;
-    } else if (!missing) {
-      missing = sym.error();
-    }
-  };
+  auto resolve = [&](auto& fn, const char* name) { api.library.bind(fn, name, missing); };
   resolve(api.global_init, "curl_global_init");
   resolve(api.easy_init, "curl_easy_init");
   resolve(api.easy_setopt, "curl_easy_setopt");

@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "util/secret_json.h"
 #include "util/time_format.h"
 
 namespace stsh::aws {
@@ -10,24 +11,11 @@ namespace {
 
 using nlohmann::json;
 
-void wipe_strings(json& value) {
-  if (value.is_string()) {
-    util::wipe(value.get_ref<std::string&>());
-  } else if (value.is_structured()) {
-    for (auto& child : value) wipe_strings(child);
-  }
-}
+const Error k_malformed{ErrorKind::internal, "the network helper sent a malformed message"};
 
-// Parses, hands the document to `use`, then wipes every string in it.
 template <class T, class F>
 Result<T> with_json(std::string_view text, F use) {
-  json doc = json::parse(text, nullptr, false);
-  if (doc.is_discarded() || !doc.is_object()) {
-    return fail(ErrorKind::internal, "the network helper sent a malformed message");
-  }
-  Result<T> result = use(doc);
-  wipe_strings(doc);
-  return result;
+  return util::with_secret_json<T>(text, k_malformed, use);
 }
 
 json encode_credentials(const Credentials& c) {
@@ -66,7 +54,7 @@ std::optional<T> get_optional(const json& in, const char* key) {
 
 std::string dump_and_wipe(json& doc) {
   std::string out = doc.dump();
-  wipe_strings(doc);
+  util::wipe_json_strings(doc);
   return out;
 }
 

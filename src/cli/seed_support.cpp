@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "util/secret_json.h"
 #include "util/time_format.h"
 
 namespace stsh::cli {
@@ -72,7 +73,7 @@ std::string seed_json(const aws::Credentials& creds) {
   json["session_token"] = std::string(creds.session_token.reveal());
   json["expiration"] = creds.expiration ? util::format_iso8601(*creds.expiration) : "";
   std::string out = json.dump(4) + "\n";
-  for (auto& [key, value] : json.items()) util::wipe(value.get_ref<std::string&>());
+  util::wipe_json_strings(json);
   return out;
 }
 

@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "util/secret_json.h"
 #include "util/subprocess.h"
 #include "util/time_format.h"
 
@@ -15,9 +16,7 @@ std::string credential_process_json(const aws::Credentials& c) {
   if (c.is_session()) doc["SessionToken"] = std::string(c.session_token.reveal());
   if (c.expiration) doc["Expiration"] = util::format_iso8601(*c.expiration);
   std::string out = doc.dump() + "\n";
-  for (auto& value : doc) {
-    if (value.is_string()) util::wipe(value.get_ref<std::string&>());
-  }
+  util::wipe_json_strings(doc);
   return out;
 }
 
@@ -44,9 +43,7 @@ Result<aws::Credentials> parse_credential_process_json(std::string_view text, st
     c.expiration = util::parse_iso8601(*expiration);
     if (!c.expiration) return problem("printed an Expiration that is not ISO 8601: " + *expiration);
   }
-  for (auto& value : doc) {
-    if (value.is_string()) util::wipe(value.get_ref<std::string&>());
-  }
+  util::wipe_json_strings(doc);
   return c;
 }
 

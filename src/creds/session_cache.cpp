@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "util/secret_json.h"
 #include "util/strings.h"
 #include "util/time_format.h"
 
@@ -57,9 +58,7 @@ Result<aws::Credentials> SessionCache::deserialize(std::string_view text, std::s
   session.secret_access_key = util::Secret(std::move(*secret));
   session.session_token = util::Secret(std::move(*token));
   session.expiration = expiration;
-  for (auto& value : json) {
-    if (value.is_string()) util::wipe(value.get_ref<std::string&>());
-  }
+  util::wipe_json_strings(json);
   return session;
 }
 

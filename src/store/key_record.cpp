@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "util/secret_json.h"
 #include "util/strings.h"
 
 namespace stsh::store {
@@ -15,9 +16,7 @@ util::Secret encode_key_record(const KeyRecord& record) {
   if (record.mfa_serial) doc["MfaSerial"] = *record.mfa_serial;
   if (record.arn_prefix) doc["ArnPrefix"] = *record.arn_prefix;
   util::Secret out(doc.dump());
-  for (auto& value : doc) {
-    if (value.is_string()) util::wipe(value.get_ref<std::string&>());
-  }
+  util::wipe_json_strings(doc);
   return out;
 }
 
@@ -38,11 +37,7 @@ Result<KeyRecord> decode_key_record(const util::Secret& value, std::string_view 
   record.user = text("User");
   record.mfa_serial = text("MfaSerial");
   record.arn_prefix = text("ArnPrefix");
-  if (doc.is_object()) {
-    for (auto& entry : doc) {
-      if (entry.is_string()) util::wipe(entry.get_ref<std::string&>());
-    }
-  }
+  util::wipe_json_strings(doc);
   return record;
 }
 

@@ -64,14 +64,7 @@ Result<LibsecretApi> load_libsecret_api() {
   if (!lib) return std::unexpected(lib.error());
   LibsecretApi api{std::move(*lib)};
   std::optional<Error> missing;
-  auto resolve = [&](auto& fn, const char* name) {
-    auto sym = api.library.symbol<std::remove_reference_t<decltype(fn)>>(name);
-    if (sym) {
-      fn = *sym;
-    } else if (!missing) {
-      missing = sym.error();
-    }
-  };
+  auto resolve = [&](auto& fn, const char* name) { api.library.bind(fn, name, missing); };
   resolve(api.service_get_sync, "secret_service_get_sync");
   resolve(api.service_search_sync, "secret_service_search_sync");
   resolve(api.password_store_sync, "secret_password_store_sync");

@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 #include <utility>
 
+#include "util/secret_json.h"
 #include "util/time_format.h"
 
 namespace stsh::store {
@@ -34,22 +35,9 @@ std::optional<SecretCall> call_from_name(std::string_view name) {
   return std::nullopt;
 }
 
-void wipe_strings(json& value) {
-  if (value.is_string()) {
-    util::wipe(value.get_ref<std::string&>());
-  } else if (value.is_structured()) {
-    for (auto& child : value) wipe_strings(child);
-  }
-}
-
-// Parses, hands the document to `use`, then wipes every string in it.
 template <class T, class F>
 Result<T> with_json(std::string_view text, const char* malformed, F use) {
-  json doc = json::parse(text, nullptr, false);
-  if (doc.is_discarded() || !doc.is_object()) return fail(ErrorKind::internal, malformed);
-  Result<T> result = use(doc);
-  wipe_strings(doc);
-  return result;
+  return util::with_secret_json<T>(text, Error{ErrorKind::internal, malformed}, use);
 }
 
 // Dumps and wipes; a value that is not UTF-8 makes an error response rather than an exception.
@@ -60,7 +48,7 @@ std::string dump_and_wipe(json& doc) {
   } catch (const json::exception&) {
     out = encode_secret_error(Error{ErrorKind::internal, "the keyring holds an stsh item that is not text"});
   }
-  wipe_strings(doc);
+  util::wipe_json_strings(doc);
   return out;
 }
 
@@ -90,7 +78,7 @@ bool is_secret_request(std::string_view text) {
   json doc = json::parse(text, nullptr, false);
   bool secret = doc.is_object() && doc.contains("call") && doc.at("call").is_string() &&
                 doc.at("call").get_ref<const std::string&>().starts_with("Secret");
-  wipe_strings(doc);
+  util::wipe_json_strings(doc);
   return secret;
 }
 
@@ -129,7 +117,7 @@ std::string encode_secret_request(const SecretRequest& request) {
     if (request.expiration) doc["expiration"] = util::format_iso8601(*request.expiration);
   }
   std::string out = doc.dump(-1, ' ', false, json::error_handler_t::replace);
-  wipe_strings(doc);
+  util::wipe_json_strings(doc);
   return out;
 }
 

@@ -3,6 +3,7 @@
 // commands which never need it do not pay for loading it at start-up.
 
 #include <initializer_list>
+#include <optional>
 #include <string>
 
 #include "util/error.h"
@@ -31,6 +32,18 @@ class DynamicLibrary {
     auto raw = raw_symbol(name);
     if (!raw) return std::unexpected(raw.error());
     return reinterpret_cast<FnPtr>(*raw);
+  }
+
+  // Fills a function table one entry at a time; the first missing symbol
+  // is kept in `first_error` so the loader reports it once, after the lot.
+  template <class FnPtr>
+  void bind(FnPtr& target, const char* name, std::optional<Error>& first_error) const {
+    auto found = symbol<FnPtr>(name);
+    if (found) {
+      target = *found;
+    } else if (!first_error) {
+      first_error = found.error();
+    }
   }
 
  private:
