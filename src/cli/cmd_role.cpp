@@ -104,11 +104,7 @@ int run_role(Context& ctx, Args args) {
   auto session = (*client)->assume_role(*caller, params);
   if (!session) return report(ctx, session.error());
 
-  if (parsed->has("shell")) {
-    emit_secret(ctx, script_env(*session, region).render(*kind));
-  } else {
-    emit_secret(ctx, seed_json(*session));
-  }
+  emit_seed_output(ctx, *session, region, parsed->has("shell") ? std::optional(*kind) : std::nullopt);
   return 0;
 }
 

@@ -112,11 +112,7 @@ int run_session_token(Context& ctx, Args args) {
     if (auto stored = cache.store(*account_name, *session); !stored) return report(ctx, stored.error());
     return 0;
   }
-  if (parsed->has("shell")) {
-    emit_secret(ctx, script_env(*session, region).render(*kind));
-  } else {
-    emit_secret(ctx, seed_json(*session));
-  }
+  emit_seed_output(ctx, *session, region, parsed->has("shell") ? std::optional(*kind) : std::nullopt);
   return 0;
 }
 

@@ -85,6 +85,11 @@ Result<shell::ShellKind> shell_kind_option(const util::ParsedArgs& args) {
   return *kind;
 }
 
+void emit_seed_output(Context& ctx, const aws::Credentials& session, std::string_view region,
+                      std::optional<shell::ShellKind> shell) {
+  emit_secret(ctx, shell ? script_env(session, region).render(*shell) : seed_json(session));
+}
+
 void emit_secret(Context& ctx, std::string text) {
   ctx.out << text;
   ctx.out.flush();

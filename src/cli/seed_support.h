@@ -34,6 +34,10 @@ std::string seed_json(const aws::Credentials& creds);
 // --shell / --shell=KIND; posix when absent or bare.
 Result<shell::ShellKind> shell_kind_option(const util::ParsedArgs& args);
 
+// The seed scripts' output: export lines for `shell`, else their JSON.
+void emit_seed_output(Context& ctx, const aws::Credentials& session, std::string_view region,
+                      std::optional<shell::ShellKind> shell);
+
 // Writes secret-bearing text to stdout and wipes it.
 void emit_secret(Context& ctx, std::string text);
 
