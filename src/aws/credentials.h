@@ -12,8 +12,8 @@ namespace stsh::aws {
 struct Credentials {
   std::string access_key_id;
   util::Secret secret_access_key;
-  util::Secret session_token;                  // empty for long-lived keys
-  std::optional<util::TimePoint> expiration;   // absent for long-lived keys
+  util::Secret session_token;                 // empty for long-lived keys
+  std::optional<util::TimePoint> expiration;  // absent for long-lived keys
 
   bool is_session() const { return !session_token.empty(); }
 };

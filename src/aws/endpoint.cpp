@@ -71,8 +71,7 @@ bool is_ipv6_loopback(std::string_view host) {
 }
 
 bool is_reg_name_char(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '.' ||
-         c == '_';
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_';
 }
 
 bool is_valid_port(std::string_view port) {
@@ -82,10 +81,10 @@ bool is_valid_port(std::string_view port) {
 }
 
 struct ParsedUrl {
-  std::string scheme;  // lower case
-  std::string hostname;  // without port; IPv6 keeps its brackets
+  std::string scheme;     // lower case
+  std::string hostname;   // without port; IPv6 keeps its brackets
   std::string authority;  // hostname[:port]
-  std::string path;  // "" or "/..." without a trailing slash
+  std::string path;       // "" or "/..." without a trailing slash
 };
 
 // Parses scheme://host[:port][/path]; the reason on failure is a short phrase.

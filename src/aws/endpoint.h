@@ -14,9 +14,9 @@ namespace stsh::aws {
 std::string resolve_region(const std::optional<std::string>& flag, const util::Environment& env);
 
 struct Endpoint {
-  std::string url;  // scheme://host[:port][/path], no trailing slash
-  std::string host; // host[:port] as used in the Host header
-  std::string path; // "/" or the override's path
+  std::string url;   // scheme://host[:port][/path], no trailing slash
+  std::string host;  // host[:port] as used in the Host header
+  std::string path;  // "/" or the override's path
 };
 
 // AWS_ENDPOINT_URL_STS, then AWS_ENDPOINT_URL, else https://sts.REGION.<suffix>.

@@ -17,8 +17,8 @@ constexpr std::string_view k_content_sha256_header = "x-amz-content-sha256";
 
 // Proxies and HTTP stacks add or rewrite these after signing, and the
 // Authorization header cannot sign itself; the AWS SDKs leave them out too.
-constexpr std::array<std::string_view, 6> k_unsigned_headers = {
-    "authorization", "connection", "expect", "transfer-encoding", "user-agent", "x-amzn-trace-id"};
+constexpr std::array<std::string_view, 6> k_unsigned_headers = {"authorization",     "connection", "expect",
+                                                                "transfer-encoding", "user-agent", "x-amzn-trace-id"};
 
 char to_lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
 
@@ -29,9 +29,8 @@ std::string lowercase(std::string_view s) {
 }
 
 bool iequals(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return to_lower(x) == to_lower(y);
-         });
+  return a.size() == b.size() &&
+         std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) { return to_lower(x) == to_lower(y); });
 }
 
 bool has_header(const Headers& headers, std::string_view name) {
@@ -182,7 +181,7 @@ std::string canonical_header_value(std::string_view value) {
 }
 
 struct CanonicalHeaders {
-  std::string block;   // "name:value\n" lines
+  std::string block;         // "name:value\n" lines
   std::string signed_names;  // "name;name"
 };
 
@@ -239,8 +238,8 @@ std::string derive_signature(const Crypto& crypto, const Credentials& credential
   secret += credentials.secret_access_key.reveal();
   Digest key = crypto.hmac_sha256(secret, date);
   util::wipe(secret);
-  for (std::string_view part : {std::string_view(scope.region), std::string_view(scope.service),
-                                std::string_view("aws4_request")}) {
+  for (std::string_view part :
+       {std::string_view(scope.region), std::string_view(scope.service), std::string_view("aws4_request")}) {
     key = crypto.hmac_sha256({reinterpret_cast<const char*>(key.data()), key.size()}, part);
   }
   const Digest signature = crypto.hmac_sha256({reinterpret_cast<const char*>(key.data()), key.size()}, string_to_sign);
@@ -278,7 +277,8 @@ UrlParts parse_url(std::string_view url) {
       host = authority.substr(0, colon);
       port = authority.substr(colon + 1);
     }
-    const bool default_port = port.empty() || (scheme == "https" && port == "443") || (scheme == "http" && port == "80");
+    const bool default_port =
+        port.empty() || (scheme == "https" && port == "443") || (scheme == "http" && port == "80");
     out.host = std::string(host);
     if (!default_port) out.host += ":" + std::string(port);
   }
@@ -317,8 +317,8 @@ Signature sign(const Crypto& crypto, const SigningInput& input, const Credential
 
   Signature out;
   out.canonical_request = input.method + '\n' + canonical_uri(input.path, options.normalize_path) + '\n' +
-                          canonical_query(input.query) + '\n' + canonical.block + '\n' + canonical.signed_names +
-                          '\n' + payload_hash;
+                          canonical_query(input.query) + '\n' + canonical.block + '\n' + canonical.signed_names + '\n' +
+                          payload_hash;
 
   const std::string date_time = amz_date(scope.time);
   const std::string date = date_time.substr(0, 8);
@@ -342,15 +342,15 @@ void sign_request(const Crypto& crypto, HttpRequest& request, const Credentials&
   sign_request(crypto, request, credentials, scope, SigningOptions{});
 }
 
-void sign_request(const Crypto& crypto, HttpRequest& request, const Credentials& credentials,
-                  const SigningScope& scope, const SigningOptions& options) {
+void sign_request(const Crypto& crypto, HttpRequest& request, const Credentials& credentials, const SigningScope& scope,
+                  const SigningOptions& options) {
   UrlParts url = parse_url(request.url);
   if (!has_header(request.headers, "host") && !url.host.empty()) request.headers.emplace_back("Host", url.host);
 
   // A retry re-signs the same request; stale signer headers must not linger.
   wipe_session_token(request.headers);
   constexpr std::array<std::string_view, 4> k_signer_owned = {k_token_header, k_date_header, k_content_sha256_header,
-                                                               "authorization"};
+                                                              "authorization"};
   for (std::string_view name : k_signer_owned) {
     remove_header(request.headers, name);
   }

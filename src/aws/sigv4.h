@@ -37,8 +37,8 @@ struct SigningOptions {
 struct Signature {
   std::string canonical_request;
   std::string string_to_sign;
-  std::string signature;       // lowercase hex
-  std::string authorization;   // the Authorization header's value
+  std::string signature;      // lowercase hex
+  std::string authorization;  // the Authorization header's value
 };
 
 // Computes every intermediate step, so tests can compare each byte for byte.
@@ -54,8 +54,8 @@ Signature sign(const Crypto& crypto, const SigningInput& input, const Credential
 // is added too when absent.
 void sign_request(const Crypto& crypto, HttpRequest& request, const Credentials& credentials,
                   const SigningScope& scope);
-void sign_request(const Crypto& crypto, HttpRequest& request, const Credentials& credentials,
-                  const SigningScope& scope, const SigningOptions& options);
+void sign_request(const Crypto& crypto, HttpRequest& request, const Credentials& credentials, const SigningScope& scope,
+                  const SigningOptions& options);
 
 // "20150830T123600Z"
 std::string amz_date(util::TimePoint t);

@@ -17,10 +17,18 @@ constexpr std::string_view k_content_type = "application/x-www-form-urlencoded; 
 
 // Error codes the AWS SDKs treat as throttling or transient, whatever the HTTP status.
 constexpr std::array<std::string_view, 12> k_retryable_codes{
-    "Throttling",           "ThrottlingException",      "ThrottledException",
-    "RequestThrottled",     "RequestThrottledException", "TooManyRequestsException",
-    "RequestLimitExceeded", "SlowDown",                  "PriorRequestNotComplete",
-    "RequestTimeout",       "RequestTimeoutException",   "BandwidthLimitExceeded",
+    "Throttling",
+    "ThrottlingException",
+    "ThrottledException",
+    "RequestThrottled",
+    "RequestThrottledException",
+    "TooManyRequestsException",
+    "RequestLimitExceeded",
+    "SlowDown",
+    "PriorRequestNotComplete",
+    "RequestTimeout",
+    "RequestTimeoutException",
+    "BandwidthLimitExceeded",
 };
 
 bool is_retryable(long status, const std::optional<StsError>& error) {

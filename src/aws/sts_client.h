@@ -53,8 +53,8 @@ class StsService {
 
 class StsClient final : public StsService {
  public:
-  StsClient(HttpClient& http, const Crypto& crypto, const util::Clock& clock, util::Sleeper& sleeper,
-            Endpoint endpoint, std::string region, RetryPolicy retry = {});
+  StsClient(HttpClient& http, const Crypto& crypto, const util::Clock& clock, util::Sleeper& sleeper, Endpoint endpoint,
+            std::string region, RetryPolicy retry = {});
 
   Result<Credentials> get_session_token(const Credentials& caller, const GetSessionTokenParams& params) override;
   Result<Credentials> assume_role(const Credentials& caller, const AssumeRoleParams& params) override;

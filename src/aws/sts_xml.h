@@ -14,7 +14,7 @@ Result<Credentials> parse_credentials_response(std::string_view xml);
 Result<CallerIdentity> parse_caller_identity_response(std::string_view xml);
 
 struct StsError {
-  std::string code;     // e.g. "AccessDenied"; empty when the body had none
+  std::string code;  // e.g. "AccessDenied"; empty when the body had none
   std::string message;
 };
 

@@ -68,7 +68,8 @@ int run_add(Context& ctx, Args args) {
   auto id = read_line(ctx, from_stdin, "Access key ID: ", true);
   if (!id) return report(ctx, id.error());
   if (!plausible_key_id(*id)) {
-    return report(ctx, Error{ErrorKind::usage, "'" + aws::redact_key_id(*id) + "' does not look like an access key ID"});
+    return report(ctx,
+                  Error{ErrorKind::usage, "'" + aws::redact_key_id(*id) + "' does not look like an access key ID"});
   }
   auto secret = read_line(ctx, from_stdin, "Secret access key: ", false);
   if (!secret) return report(ctx, secret.error());
@@ -105,7 +106,8 @@ int run_remove(Context& ctx, Args args) {
   auto parsed = util::parse_args(args, k_remove_specs, "stsh remove");
   if (!parsed) return report(ctx, parsed.error());
   if (parsed->has("help")) return print_help(ctx, "stsh remove NAME", k_remove_specs);
-  if (parsed->positionals().size() != 1) return report(ctx, Error{ErrorKind::usage, "say which name: stsh remove NAME"});
+  if (parsed->positionals().size() != 1)
+    return report(ctx, Error{ErrorKind::usage, "say which name: stsh remove NAME"});
   const std::string& name = parsed->positionals()[0];
   auto deps = store_deps(ctx);
   auto backend = store::choose_backend(parsed->get("backend"), deps);

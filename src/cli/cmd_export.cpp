@@ -32,8 +32,9 @@ int run_export(Context& ctx, Args args) {
   auto kind = shell::parse_shell_kind(format);
   bool known = kind || format == "env" || format == "json" || format == "credential-process";
   if (!known || format == "sh") {
-    return report(ctx, Error{ErrorKind::usage, "unknown format '" + format +
-                                                   "': use env, bash, zsh, fish, powershell, json or credential-process"});
+    return report(ctx,
+                  Error{ErrorKind::usage, "unknown format '" + format +
+                                              "': use env, bash, zsh, fish, powershell, json or credential-process"});
   }
 
   auto resolver = make_resolver(ctx);

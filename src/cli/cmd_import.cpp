@@ -22,7 +22,8 @@ constexpr std::array k_specs = {
     util::OptionSpec{"from", util::ArgKind::value, "the seed's credentials directory (default ~/aws-creds)", "DIR"},
     util::OptionSpec{"to", util::ArgKind::value, "the backend to move into (default: the chosen one)", "BACKEND"},
     util::OptionSpec{"dry-run", util::ArgKind::flag, "say what would happen, change nothing"},
-    util::OptionSpec{"remove-plaintext", util::ArgKind::flag, "after every account is verified, shred the plaintext files"},
+    util::OptionSpec{"remove-plaintext", util::ArgKind::flag,
+                     "after every account is verified, shred the plaintext files"},
     util::OptionSpec{"help", util::ArgKind::flag, "show this help", "", 'h'},
 };
 
@@ -43,8 +44,9 @@ int run_import(Context& ctx, Args args) {
   auto backend = store::choose_backend(parsed->get("to"), deps);
   if (!backend) return report(ctx, backend.error());
   if (*backend == "plaintext") {
-    return report(ctx, Error{ErrorKind::usage, "the accounts are already plaintext: choose --to secret-service, file "
-                                               "or keyctl"});
+    return report(ctx, Error{ErrorKind::usage,
+                             "the accounts are already plaintext: choose --to secret-service, file "
+                             "or keyctl"});
   }
   auto accounts = creds::AccountsFile::find(ctx.fs, ctx.env, std::nullopt, from);
   if (!accounts) return report(ctx, accounts.error());
@@ -78,8 +80,8 @@ int run_import(Context& ctx, Args args) {
       return report(ctx, Error{put.error().kind, put.error().message + "; the plaintext files are untouched"});
     }
     auto back = (*store)->get(item);
-    auto decoded = back && *back ? store::decode_key_record(**back, item) : Result<store::KeyRecord>(
-                                                                               std::unexpected(Error{}));
+    auto decoded =
+        back && *back ? store::decode_key_record(**back, item) : Result<store::KeyRecord>(std::unexpected(Error{}));
     bool same = decoded && decoded->keys.access_key_id == records[i].keys.access_key_id &&
                 decoded->keys.secret_access_key == records[i].keys.secret_access_key;
     if (!same) {

@@ -2,7 +2,6 @@
 // session's time left. Never a secret, never the network.
 
 #include <array>
-
 #include <nlohmann/json.hpp>
 
 #include "cli/command_table.h"

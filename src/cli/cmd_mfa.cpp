@@ -73,7 +73,8 @@ int failed(Context& ctx, const Error& error) {
 int run_mfa(Context& ctx, Args args) {
   auto parsed = util::parse_args(args, k_specs, "stsh mfa");
   if (!parsed) return failed(ctx, parsed.error());
-  if (parsed->has("help")) return print_help(ctx, "eval \"$(stsh mfa [NAME] [CODE])\"   (or the ec2mfa function)", k_specs);
+  if (parsed->has("help"))
+    return print_help(ctx, "eval \"$(stsh mfa [NAME] [CODE])\"   (or the ec2mfa function)", k_specs);
   auto kind = shell_kind_option(*parsed);
   if (!kind) return failed(ctx, kind.error());
   auto request = read_positionals(*parsed);
@@ -134,7 +135,7 @@ int run_mfa(Context& ctx, Args args) {
   // Fail before the user spends a code on a session that could not be kept.
   if (!ctx.fs.is_writable_directory(dir.path())) {
     return failed(ctx, Error{ErrorKind::io, "cannot write the session cache in " + dir.path().string() +
-                                                 ": the directory is not writable; make it writable (chmod u+w)"});
+                                                ": the directory is not writable; make it writable (chmod u+w)"});
   }
 
   std::string user = account->user.value_or(creds::unix_user(ctx.env));
@@ -146,8 +147,9 @@ int run_mfa(Context& ctx, Args args) {
     if (!accounts) return failed(ctx, accounts.error());
     auto prefix = accounts->arn_prefix(account->name);
     if (!prefix) return failed(ctx, prefix.error());
-    if (user.empty()) return failed(ctx, Error{ErrorKind::config, "no IAM user name: set $USER or create " +
-                                                                      (dir.path() / (account->name + ".user")).string()});
+    if (user.empty())
+      return failed(ctx, Error{ErrorKind::config, "no IAM user name: set $USER or create " +
+                                                      (dir.path() / (account->name + ".user")).string()});
     serial = creds::mfa_serial_arn(*prefix, user);
   }
 
@@ -156,7 +158,8 @@ int run_mfa(Context& ctx, Args args) {
     if (!typed) {
       return failed(ctx, Error{typed.error().kind, typed.error().message +
                                                        ": give the code as an argument, e.g. 'ec2mfa 123456' or "
-                                                       "'stsh mfa " + account->name + " --token-code 123456'"});
+                                                       "'stsh mfa " +
+                                                       account->name + " --token-code 123456'"});
     }
     request->code = std::string(util::trim(typed->reveal()));
     if (auto valid = creds::validate_mfa_code(*request->code); !valid) return failed(ctx, valid.error());

@@ -47,9 +47,10 @@ Result<aws::Credentials> caller_credentials(Context& ctx, const util::ParsedArgs
   creds::CredsDir dir(ctx.fs, creds::CredsDir::default_path(ctx.env));
   auto loaded = dir.load(account);
   if (!loaded) {
-    return fail(ErrorKind::config, "no keys to call AssumeRole with: set AWS_ACCESS_KEY_ID and "
-                                   "AWS_SECRET_ACCESS_KEY (ec2switch does), or keep the account's keys in " +
-                                       dir.path().string());
+    return fail(ErrorKind::config,
+                "no keys to call AssumeRole with: set AWS_ACCESS_KEY_ID and "
+                "AWS_SECRET_ACCESS_KEY (ec2switch does), or keep the account's keys in " +
+                    dir.path().string());
   }
   creds::SessionCache cache(ctx.fs, dir.path());
   auto lookup = cache.lookup(loaded->name, ctx.clock.now());
@@ -62,7 +63,8 @@ Result<aws::Credentials> caller_credentials(Context& ctx, const util::ParsedArgs
 int run_role(Context& ctx, Args args) {
   auto parsed = util::parse_args(args, k_specs, "generate-sts-role-token");
   if (!parsed) return report(ctx, parsed.error());
-  if (parsed->has("help")) return print_help(ctx, "generate-sts-role-token --account NAME --role ROLE [options]", k_specs);
+  if (parsed->has("help"))
+    return print_help(ctx, "generate-sts-role-token --account NAME --role ROLE [options]", k_specs);
   auto kind = shell_kind_option(*parsed);
   if (!kind) return report(ctx, kind.error());
   if (!parsed->positionals().empty()) {
@@ -73,12 +75,13 @@ int run_role(Context& ctx, Args args) {
   if (!account || !role) return report(ctx, Error{ErrorKind::usage, "Must specify --account and --role"});
   int duration = creds::k_default_role_seconds;
   if (auto text = parsed->get("duration")) {
-    auto value = creds::parse_duration(*text, creds::k_assume_role_min_seconds, creds::k_assume_role_max_seconds,
-                                       "--duration");
+    auto value =
+        creds::parse_duration(*text, creds::k_assume_role_min_seconds, creds::k_assume_role_max_seconds, "--duration");
     if (!value) return report(ctx, value.error());
     duration = *value;
   }
-  std::string session_name = parsed->get("session-name").value_or(creds::default_session_name(creds::unix_user(ctx.env)));
+  std::string session_name =
+      parsed->get("session-name").value_or(creds::default_session_name(creds::unix_user(ctx.env)));
   if (auto valid = creds::validate_session_name(session_name); !valid) return report(ctx, valid.error());
 
   std::string arn = *role;

@@ -50,8 +50,8 @@ int run_session_token(Context& ctx, Args args) {
   }
   int duration = 3600;
   if (auto text = parsed->get("duration")) {
-    auto value = creds::parse_duration(*text, creds::k_session_token_min_seconds,
-                                       creds::k_session_token_max_seconds, "--duration");
+    auto value = creds::parse_duration(*text, creds::k_session_token_min_seconds, creds::k_session_token_max_seconds,
+                                       "--duration");
     if (!value) return report(ctx, value.error());
     duration = *value;
   }
@@ -72,14 +72,17 @@ int run_session_token(Context& ctx, Args args) {
     if (loaded) account = std::move(*loaded);
   }
   std::optional<aws::Credentials> signer;
-  if (account) signer = account->keys;
-  else signer = creds::credentials_from_env(ctx.env);
+  if (account)
+    signer = account->keys;
+  else
+    signer = creds::credentials_from_env(ctx.env);
   if (!signer) {
     return report(ctx, Error{ErrorKind::config, "no keys to sign with: put them in " + dir.path().string() +
                                                     " or set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY"});
   }
 
-  std::string user = parsed->get("user").value_or(account && account->user ? *account->user : creds::unix_user(ctx.env));
+  std::string user =
+      parsed->get("user").value_or(account && account->user ? *account->user : creds::unix_user(ctx.env));
   std::string serial;
   if (auto flag = parsed->get("mfa")) {
     serial = *flag;
@@ -96,7 +99,8 @@ int run_session_token(Context& ctx, Args args) {
   }
   if (!code) {
     auto typed = ctx.terminal.ask("Enter token for user " + user + ": ", true);
-    if (!typed) return report(ctx, Error{typed.error().kind, typed.error().message + ": pass the code with --token CODE"});
+    if (!typed)
+      return report(ctx, Error{typed.error().kind, typed.error().message + ": pass the code with --token CODE"});
     code = std::string(typed->reveal());
     if (auto valid = creds::validate_mfa_code(*code); !valid) return report(ctx, valid.error());
   }

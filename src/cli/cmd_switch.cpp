@@ -73,7 +73,8 @@ int switch_to_stored_account(Context& ctx, creds::ProfileResolver& resolver, con
 int run_switch(Context& ctx, Args args) {
   auto parsed = util::parse_args(args, k_specs, "stsh switch");
   if (!parsed) return report(ctx, parsed.error());
-  if (parsed->has("help")) return print_help(ctx, "eval \"$(stsh switch [NAME])\"   (or the ec2switch function)", k_specs);
+  if (parsed->has("help"))
+    return print_help(ctx, "eval \"$(stsh switch [NAME])\"   (or the ec2switch function)", k_specs);
   auto kind = shell_kind_option(*parsed);
   if (!kind) return report(ctx, kind.error());
   if (parsed->positionals().size() > 1) {
@@ -101,9 +102,7 @@ int run_switch(Context& ctx, Args args) {
   switch (lookup.state) {
     case creds::CacheState::valid: ctx.err << "Cache is valid for account " << account->name << "\n"; break;
     case creds::CacheState::absent: ctx.err << "Cache not present for account " << account->name << "\n"; break;
-    case creds::CacheState::corrupt:
-      warn(ctx, lookup.problem);
-      [[fallthrough]];
+    case creds::CacheState::corrupt: warn(ctx, lookup.problem); [[fallthrough]];
     case creds::CacheState::expired:
       ctx.err << "Cache invalid or not present for account " << account->name << "\n";
       break;

@@ -33,8 +33,9 @@ std::string usage() {
     name.resize(16, ' ');
     text += "  " + name + std::string(command.summary) + "\n";
   }
-  text += "\n'stsh COMMAND --help' describes a command. Exit codes: 0 ok, 1 internal error, 2 bad usage or input,\n"
-          "3 configuration, 4 AWS refused, 5 network, 6 local file I/O, 7 no terminal for a prompt.\n";
+  text +=
+      "\n'stsh COMMAND --help' describes a command. Exit codes: 0 ok, 1 internal error, 2 bad usage or input,\n"
+      "3 configuration, 4 AWS refused, 5 network, 6 local file I/O, 7 no terminal for a prompt.\n";
   return text;
 }
 

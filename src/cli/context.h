@@ -2,8 +2,8 @@
 // Everything a command may touch, passed in so tests can substitute fakes.
 
 #include <functional>
-#include <memory>
 #include <iostream>
+#include <memory>
 #include <ostream>
 #include <string>
 
@@ -32,8 +32,8 @@ struct Context {
   StsConnector& sts;
   // Absolute path of this binary, for `init`; computed only when asked.
   std::function<std::string()> exe_path;
-  std::ostream& out;     // shell code and machine-readable output only
-  std::ostream& err;     // messages for the user
+  std::ostream& out;  // shell code and machine-readable output only
+  std::ostream& err;  // messages for the user
   util::Launcher* launcher = &util::exec_launcher();
   std::istream* in = &std::cin;  // for --stdin input only
 };

@@ -21,13 +21,18 @@ creds::ProfileResolver make_resolver(Context& ctx, std::optional<std::string> ba
       auto deps = store_deps(ctx);
       auto name = store::choose_backend(backend, deps);
       auto store = name ? store::open_backend(*name, deps) : std::unexpected(name.error());
-      if (store) opened->store = std::move(*store);
-      else opened->error = store.error();
+      if (store)
+        opened->store = std::move(*store);
+      else
+        opened->error = store.error();
     }
     if (opened->error) return std::unexpected(*opened->error);
     return opened->store.get();
   };
-  creds::ResolverDeps deps{ctx.fs, ctx.env, ctx.clock, ctx.terminal,
+  creds::ResolverDeps deps{ctx.fs,
+                           ctx.env,
+                           ctx.clock,
+                           ctx.terminal,
                            [&ctx](const std::string& region) { return ctx.sts.connect(region); },
                            [&ctx](std::string_view message) {
                              ctx.err << "stsh: " << message << "\n";

@@ -43,8 +43,8 @@ Result<AccountsFile> AccountsFile::parse(const util::Path& path, std::string_vie
                                        ", column " + std::to_string(column) + ": " + parse_reason(e.what()));
   }
   if (!json.is_object()) {
-    return fail(ErrorKind::config, "malformed accounts file " + path.string() +
-                                       ": expected a JSON object of account name to ARN prefix");
+    return fail(ErrorKind::config,
+                "malformed accounts file " + path.string() + ": expected a JSON object of account name to ARN prefix");
   }
   std::map<std::string, std::string> prefixes;
   for (const auto& [name, value] : json.items()) {

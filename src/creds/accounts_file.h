@@ -24,8 +24,7 @@ class AccountsFile {
   // Looks the file up: --config, STSH_ACCOUNTS_FILE, CREDS_DIR/accounts.json,
   // /etc/default/aws-sts-helpers/accounts.json. std::nullopt if none exists.
   static Result<std::optional<AccountsFile>> find(const util::FileSystem& fs, const util::Environment& env,
-                                                  const std::optional<std::string>& flag,
-                                                  const util::Path& creds_dir);
+                                                  const std::optional<std::string>& flag, const util::Path& creds_dir);
 
   const util::Path& path() const { return m_path; }
   // The account's prefix; an unknown name that itself looks like an ARN

@@ -34,13 +34,20 @@ std::optional<CacheKey> parse_canonical(std::string_view text) {
     auto eq = line.find('=');
     if (eq == std::string_view::npos) continue;
     std::string_view name = line.substr(0, eq), value = line.substr(eq + 1);
-    if (name == "kind") key.kind = value;
-    else if (name == "source") key.source = value;
-    else if (name == "role") key.role_arn = value;
-    else if (name == "mfa") key.mfa_serial = value;
-    else if (name == "external") key.external_id = value;
-    else if (name == "name") key.session_name = value;
-    else if (name == "duration") std::from_chars(value.data(), value.data() + value.size(), key.duration_seconds);
+    if (name == "kind")
+      key.kind = value;
+    else if (name == "source")
+      key.source = value;
+    else if (name == "role")
+      key.role_arn = value;
+    else if (name == "mfa")
+      key.mfa_serial = value;
+    else if (name == "external")
+      key.external_id = value;
+    else if (name == "name")
+      key.session_name = value;
+    else if (name == "duration")
+      std::from_chars(value.data(), value.data() + value.size(), key.duration_seconds);
   }
   if (key.kind.empty()) return std::nullopt;
   return key;
@@ -97,7 +104,10 @@ class FileSlot final : public CacheSlot {
 class SeedSlot final : public CacheSlot {
  public:
   SeedSlot(util::FileSystem& fs, util::Path creds_dir, std::string account, std::chrono::milliseconds timeout)
-      : m_fs(fs), m_creds_dir(std::move(creds_dir)), m_account(std::move(account)), m_cache(fs, m_creds_dir),
+      : m_fs(fs),
+        m_creds_dir(std::move(creds_dir)),
+        m_account(std::move(account)),
+        m_cache(fs, m_creds_dir),
         m_timeout(timeout) {}
 
   CacheLookup lookup(util::TimePoint now) const override { return m_cache.lookup(m_account, now); }

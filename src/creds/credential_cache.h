@@ -20,8 +20,8 @@ namespace stsh::creds {
 
 // What produced a session. Two requests with equal keys may share it.
 struct CacheKey {
-  std::string kind;          // "session" (GetSessionToken) or "role" (AssumeRole)
-  std::string source;        // the calling access key id
+  std::string kind;    // "session" (GetSessionToken) or "role" (AssumeRole)
+  std::string source;  // the calling access key id
   std::string role_arn;
   std::string mfa_serial;
   std::string external_id;

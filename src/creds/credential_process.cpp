@@ -50,8 +50,8 @@ Result<aws::Credentials> parse_credential_process_json(std::string_view text, st
 Result<aws::Credentials> run_credential_process(std::string_view command, std::string_view profile) {
   auto output = util::run_filter("/bin/sh", {"-c", std::string(command)}, "", 1 << 16);
   if (!output) {
-    return fail(ErrorKind::config, "credential_process of profile " + std::string(profile) + " failed (" +
-                                       output.error().message + ")");
+    return fail(ErrorKind::config,
+                "credential_process of profile " + std::string(profile) + " failed (" + output.error().message + ")");
   }
   auto credentials = parse_credential_process_json(*output, profile);
   util::wipe(*output);

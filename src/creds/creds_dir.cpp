@@ -18,8 +18,9 @@ util::Path CredsDir::default_path(const util::Environment& env) {
 }
 
 Error CredsDir::missing_dir_error() const {
-  return Error{ErrorKind::config, "No creds directory? " + m_path.string() +
-                                      ": create it with NAME.access_key and NAME.secret_key files, or set STSH_CREDS_DIR"};
+  return Error{ErrorKind::config,
+               "No creds directory? " + m_path.string() +
+                   ": create it with NAME.access_key and NAME.secret_key files, or set STSH_CREDS_DIR"};
 }
 
 Result<std::vector<std::string>> CredsDir::account_names() const {
@@ -51,7 +52,8 @@ Result<SeedAccount> CredsDir::load(std::string_view requested) const {
   // Files may be named in any case (Work.access_key); find the real stem.
   std::optional<std::string> stem;
   for (const auto& entry : *entries) {
-    if (util::to_lower(entry) == name + std::string(k_access_suffix)) stem = entry.substr(0, entry.size() - k_access_suffix.size());
+    if (util::to_lower(entry) == name + std::string(k_access_suffix))
+      stem = entry.substr(0, entry.size() - k_access_suffix.size());
   }
   if (!stem || name.empty() || name.find('/') != std::string::npos) {
     auto names = account_names();

@@ -4,13 +4,13 @@
 
 #include "aws/endpoint.h"
 #include "creds/accounts_file.h"
-#include "creds/creds_dir.h"
 #include "creds/credential_cache.h"
 #include "creds/credential_process.h"
+#include "creds/creds_dir.h"
 #include "creds/env_credentials.h"
 #include "creds/store_slot.h"
-#include "store/key_record.h"
 #include "creds/validate.h"
+#include "store/key_record.h"
 #include "util/strings.h"
 
 namespace stsh::creds {
@@ -72,7 +72,7 @@ Result<bool> ProfileResolver::is_config_profile(std::string_view name) {
 }
 
 std::optional<std::string> ProfileResolver::seed_mfa_serial(std::string_view account,
-                                                             const std::optional<std::string>& user) {
+                                                            const std::optional<std::string>& user) {
   // A seed account's keys need MFA when the accounts file knows its prefix.
   CredsDir dir(m_deps.fs, CredsDir::default_path(m_deps.env));
   auto accounts = AccountsFile::find(m_deps.fs, m_deps.env, std::nullopt, dir.path());
@@ -154,8 +154,9 @@ Result<aws::Credentials> ProfileResolver::base_credentials(const ProfileChain& c
     if (named->name == "Environment") {
       auto from_env = credentials_from_env(m_deps.env);
       if (!from_env) {
-        return fail(ErrorKind::config, "credential_source = Environment, but AWS_ACCESS_KEY_ID and "
-                                       "AWS_SECRET_ACCESS_KEY are not set");
+        return fail(ErrorKind::config,
+                    "credential_source = Environment, but AWS_ACCESS_KEY_ID and "
+                    "AWS_SECRET_ACCESS_KEY are not set");
       }
       return std::move(*from_env);
     }
@@ -183,8 +184,10 @@ Result<std::string> ProfileResolver::mfa_code(std::string_view serial, bool seed
     if (seed_account) prompt = "Enter token for user " + std::string(serial.substr(serial.rfind('/') + 1)) + ": ";
     auto typed = m_deps.terminal.ask(prompt, true);
     if (!typed) {
-      return fail(ErrorKind::interaction, "profile " + profile + " needs an MFA code and there is no terminal to ask on: "
-                                          "run 'stsh mfa " + profile + "' in a terminal first");
+      return fail(ErrorKind::interaction, "profile " + profile +
+                                              " needs an MFA code and there is no terminal to ask on: "
+                                              "run 'stsh mfa " +
+                                              profile + "' in a terminal first");
     }
     code = std::string(util::trim(typed->reveal()));
   }
@@ -275,8 +278,13 @@ Result<ResolvedProfile> ProfileResolver::resolve(std::string_view name, const Re
     // MFA goes on the AssumeRole call itself.
     bool mfa_on_call = step.mfa_serial && !mfa_done && i == 0;
     if (mfa_on_call) params.mfa_serial = step.mfa_serial;
-    CacheKey key{"role", creds->access_key_id, step.role_arn, params.mfa_serial.value_or(""),
-                 step.external_id.value_or(""), params.role_session_name, duration};
+    CacheKey key{"role",
+                 creds->access_key_id,
+                 step.role_arn,
+                 params.mfa_serial.value_or(""),
+                 step.external_id.value_or(""),
+                 params.role_session_name,
+                 duration};
     auto slot = slot_for(key);
     const aws::Credentials caller = *creds;
     auto produce = [&]() -> Result<aws::Credentials> {
@@ -367,7 +375,8 @@ Result<std::vector<ProfileSummary>> ProfileResolver::list() {
     for (const auto& item : *items) {
       if (!item.name.starts_with("keys/")) continue;
       std::string name = item.name.substr(5);
-      if (!listed(name)) out.push_back({name, ProfileKind::keys, false, std::string((*store)->backend()), std::nullopt});
+      if (!listed(name))
+        out.push_back({name, ProfileKind::keys, false, std::string((*store)->backend()), std::nullopt});
     }
   }
   return out;

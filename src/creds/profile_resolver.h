@@ -48,8 +48,8 @@ std::string_view profile_kind_name(ProfileKind kind);
 struct ResolvedProfile {
   std::string name;
   ProfileKind kind = ProfileKind::keys;
-  bool seed_account = false;       // keys in the seed's ~/aws-creds
-  std::string backend;             // the secret backend holding the keys, if one does
+  bool seed_account = false;  // keys in the seed's ~/aws-creds
+  std::string backend;        // the secret backend holding the keys, if one does
   aws::Credentials credentials;
   std::optional<std::string> region;  // the profile's own region
 };
@@ -58,7 +58,7 @@ struct ProfileSummary {
   std::string name;
   ProfileKind kind;
   bool seed_account = false;
-  std::string backend;  // set for accounts whose keys a secret backend holds
+  std::string backend;               // set for accounts whose keys a secret backend holds
   std::optional<std::string> error;  // when the profile cannot be resolved
 };
 

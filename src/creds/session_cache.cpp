@@ -69,7 +69,8 @@ CacheLookup SessionCache::lookup(std::string_view account, util::TimePoint now) 
   if (!*text) return {CacheState::absent, std::nullopt, ""};
   auto session = deserialize(**text);
   util::wipe(**text);
-  if (!session) return {CacheState::corrupt, std::nullopt,
+  if (!session)
+    return {CacheState::corrupt, std::nullopt,
             path.string() + " is corrupt (" + session.error().message + "); ignoring it, ec2mfa replaces it"};
   if (!is_fresh(*session, now)) return {CacheState::expired, std::nullopt, ""};
   return {CacheState::valid, std::move(*session), ""};

@@ -16,8 +16,12 @@ class StoreSlot final : public CacheSlot {
  public:
   StoreSlot(store::SecretStore& store, std::string item, util::FileSystem& fs, util::Path runtime_dir,
             std::chrono::milliseconds timeout)
-      : m_store(store), m_item(std::move(item)), m_fs(fs), m_runtime_dir(std::move(runtime_dir)),
-        m_runtime_entry(m_runtime_dir / (file_safe(m_item) + ".json")), m_timeout(timeout) {}
+      : m_store(store),
+        m_item(std::move(item)),
+        m_fs(fs),
+        m_runtime_dir(std::move(runtime_dir)),
+        m_runtime_entry(m_runtime_dir / (file_safe(m_item) + ".json")),
+        m_timeout(timeout) {}
 
   CacheLookup lookup(util::TimePoint now) const override {
     if (auto fast = runtime_lookup(now); fast.session) return fast;
@@ -27,7 +31,8 @@ class StoreSlot final : public CacheSlot {
     auto session = SessionCache::deserialize((*value)->reveal());
     if (!session) {
       return {CacheState::corrupt, std::nullopt,
-              "stored session " + m_item + " in the " + std::string(m_store.backend()) + " backend is corrupt; replacing it"};
+              "stored session " + m_item + " in the " + std::string(m_store.backend()) +
+                  " backend is corrupt; replacing it"};
     }
     if (!is_fresh(*session, now)) return {CacheState::expired, std::nullopt, ""};
     write_runtime(*session);

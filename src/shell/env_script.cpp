@@ -27,15 +27,19 @@ std::vector<std::pair<std::string, std::string>> EnvScript::apply(
     auto it = find(step.name);
     switch (step.op) {
       case Op::set:
-        if (it != env.end()) it->second = step.value;
-        else env.emplace_back(step.name, step.value);
+        if (it != env.end())
+          it->second = step.value;
+        else
+          env.emplace_back(step.name, step.value);
         break;
       case Op::unset:
         if (it != env.end()) env.erase(it);
         break;
       case Op::set_default:
-        if (it == env.end()) env.emplace_back(step.name, step.value);
-        else if (it->second.empty()) it->second = step.value;
+        if (it == env.end())
+          env.emplace_back(step.name, step.value);
+        else if (it->second.empty())
+          it->second = step.value;
         break;
     }
   }

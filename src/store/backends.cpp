@@ -109,8 +109,9 @@ Result<std::unique_ptr<SecretStore>> open_backend(std::string_view name, StoreDe
       if (auto value = env->get("STSH_FILE_PASSPHRASE")) return util::Secret(*value);
       auto typed = terminal->ask("Passphrase for stsh's encrypted store (" + dir.string() + "): ", false);
       if (!typed) {
-        return fail(ErrorKind::interaction, "the file backend needs its passphrase and there is no terminal: set "
-                                            "STSH_FILE_PASSPHRASE or run in a terminal");
+        return fail(ErrorKind::interaction,
+                    "the file backend needs its passphrase and there is no terminal: set "
+                    "STSH_FILE_PASSPHRASE or run in a terminal");
       }
       return typed;
     };
@@ -118,7 +119,8 @@ Result<std::unique_ptr<SecretStore>> open_backend(std::string_view name, StoreDe
   }
   if (name == "keyctl") {
     auto availability = KeyctlStore::probe();
-    if (!availability.available) return fail(ErrorKind::config, "the keyctl backend is unavailable: " + availability.detail);
+    if (!availability.available)
+      return fail(ErrorKind::config, "the keyctl backend is unavailable: " + availability.detail);
     return std::make_unique<KeyctlStore>(deps.clock);
   }
   if (name == "plaintext") return std::make_unique<PlaintextStore>(deps.fs, creds::CredsDir::default_path(deps.env));

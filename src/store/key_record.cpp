@@ -29,7 +29,8 @@ Result<KeyRecord> decode_key_record(const util::Secret& value, std::string_view 
   auto id = text("AccessKeyId");
   auto secret = text("SecretAccessKey");
   if (!id || !secret || id->empty() || secret->empty()) {
-    return fail(ErrorKind::io, "stored item " + std::string(item) + " is not a key record; remove it and add the keys again");
+    return fail(ErrorKind::io,
+                "stored item " + std::string(item) + " is not a key record; remove it and add the keys again");
   }
   KeyRecord record;
   record.keys.access_key_id = std::move(*id);

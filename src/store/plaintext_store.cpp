@@ -45,7 +45,8 @@ Result<std::optional<util::Secret>> PlaintextStore::get(std::string_view item) {
   if (!dir.has_account(name)) return std::optional<util::Secret>{};
   auto account = dir.load(name);
   if (!account) return std::unexpected(account.error());
-  return std::optional<util::Secret>(encode_key_record({std::move(account->keys), account->user, std::nullopt, std::nullopt}));
+  return std::optional<util::Secret>(
+      encode_key_record({std::move(account->keys), account->user, std::nullopt, std::nullopt}));
 }
 
 Result<void> PlaintextStore::put(std::string_view item, const util::Secret& value, std::optional<util::TimePoint>) {

@@ -16,8 +16,8 @@ Result<ParsedArgs> parse_args(std::span<const std::string> args, std::span<const
     return it == specs.end() ? nullptr : &*it;
   };
   auto unknown = [&](std::string_view word) {
-    return fail(ErrorKind::usage, "unknown option " + std::string(word) + " for '" + std::string(command) +
-                                      "'; see '" + std::string(command) + " --help'");
+    return fail(ErrorKind::usage, "unknown option " + std::string(word) + " for '" + std::string(command) + "'; see '" +
+                                      std::string(command) + " --help'");
   };
 
   for (std::size_t i = 0; i < args.size(); ++i) {
@@ -63,8 +63,8 @@ Result<ParsedArgs> parse_args(std::span<const std::string> args, std::span<const
       std::string name(spec->name);
       if (spec->kind == ArgKind::value) {
         if (i + 1 >= args.size()) {
-          return fail(ErrorKind::usage, "option " + word + " of '" + std::string(command) + "' needs a " +
-                                            std::string(spec->value_name));
+          return fail(ErrorKind::usage,
+                      "option " + word + " of '" + std::string(command) + "' needs a " + std::string(spec->value_name));
         }
         parsed.m_options[name] = args[++i];
       } else {
@@ -89,8 +89,10 @@ std::string options_help(std::span<const OptionSpec> specs) {
     left += "--" + std::string(spec.name);
     if (spec.kind == ArgKind::value) left += " " + std::string(spec.value_name);
     if (spec.kind == ArgKind::optional_value) left += "[=" + std::string(spec.value_name) + "]";
-    if (left.size() < 28) left.resize(28, ' ');
-    else left += "  ";
+    if (left.size() < 28)
+      left.resize(28, ' ');
+    else
+      left += "  ";
     out += left + std::string(spec.help) + "\n";
   }
   return out;

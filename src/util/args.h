@@ -20,7 +20,7 @@ enum class ArgKind {
 };
 
 struct OptionSpec {
-  std::string_view name;   // without dashes
+  std::string_view name;  // without dashes
   ArgKind kind;
   std::string_view help;
   std::string_view value_name = "VALUE";

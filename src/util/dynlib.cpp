@@ -15,7 +15,7 @@ Result<DynamicLibrary> DynamicLibrary::open(std::initializer_list<const char*> s
     if (const char* err = dlerror()) last_error = err;
   }
   return fail(ErrorKind::config, "cannot load " + std::string(purpose) + " (tried " + tried +
-                                      "): install it (Debian: see README) [" + last_error + "]");
+                                     "): install it (Debian: see README) [" + last_error + "]");
 }
 
 Result<void*> DynamicLibrary::raw_symbol(const char* name) const {

@@ -48,7 +48,9 @@ Result<std::optional<std::string>> read_whole_file(const Path& path, int extra_f
 
 }  // namespace
 
-Result<std::optional<std::string>> RealFileSystem::read_file(const Path& path) const { return read_whole_file(path, 0); }
+Result<std::optional<std::string>> RealFileSystem::read_file(const Path& path) const {
+  return read_whole_file(path, 0);
+}
 
 namespace {
 

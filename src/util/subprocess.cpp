@@ -52,7 +52,8 @@ Result<std::string> run_filter(const Path& program, const std::vector<std::strin
   out_write.reset();
 
   // A helper that died early must not kill us with SIGPIPE.
-  struct sigaction ignore {}, previous {};
+  struct sigaction ignore {
+  }, previous{};
   ignore.sa_handler = SIG_IGN;
   ::sigaction(SIGPIPE, &ignore, &previous);
   std::string_view pending = input;

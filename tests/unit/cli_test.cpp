@@ -88,7 +88,8 @@ class CliTest : public ::testing::Test {
   int run(std::vector<std::string> args, std::string argv0 = "stsh") {
     m_out.str("");
     m_err.str("");
-    Context ctx{m_env, m_fs, m_clock, m_terminal, m_connector, [] { return std::string("/usr/bin/stsh"); }, m_out, m_err};
+    Context ctx{m_env, m_fs, m_clock, m_terminal, m_connector, [] { return std::string("/usr/bin/stsh"); },
+                m_out, m_err};
     return run_cli(ctx, argv0, args);
   }
 
@@ -222,8 +223,7 @@ TEST_F(CliTest, RoleScriptPrintsSeedJson) {
   m_http.responses.push_back({200, R"(<AssumeRoleResponse><AssumeRoleResult><Credentials>
 <AccessKeyId>ASIAROLE</AccessKeyId><SecretAccessKey>rs</SecretAccessKey><SessionToken>rt</SessionToken>
 <Expiration>2026-11-24T11:00:00Z</Expiration></Credentials></AssumeRoleResult></AssumeRoleResponse>)"});
-  EXPECT_EQ(run({"--account", "work", "--role", "deploy", "--duration", "1800"}, "/usr/bin/generate-sts-role-token"),
-            0)
+  EXPECT_EQ(run({"--account", "work", "--role", "deploy", "--duration", "1800"}, "/usr/bin/generate-sts-role-token"), 0)
       << m_err.str();
   EXPECT_EQ(m_out.str(),
             "{\n    \"access_key\": \"ASIAROLE\",\n    \"expiration\": \"2026-11-24T11:00:00Z\",\n"

@@ -74,9 +74,9 @@ TEST_F(CredentialCacheTest, ExpiredEntryIsReplaced) {
 
 TEST_F(CredentialCacheTest, CorruptEntryWarnsAndIsReplaced) {
   m_fs.add_file(util::Path("/h/.cache/stsh") / m_key.file_name(), "{\"AccessKeyId\": \"trunc");
-  auto fresh = cached_or_produce(*m_cache.slot(m_key), m_clock,
-                                 [&]() -> Result<aws::Credentials> { return session("ASIANEW", m_clock.now() + 1h); },
-                                 m_warn);
+  auto fresh = cached_or_produce(
+      *m_cache.slot(m_key), m_clock,
+      [&]() -> Result<aws::Credentials> { return session("ASIANEW", m_clock.now() + 1h); }, m_warn);
   ASSERT_TRUE(fresh);
   ASSERT_EQ(m_warnings.size(), 1u);
   EXPECT_NE(m_warnings[0].find("corrupt"), std::string::npos);
@@ -97,9 +97,9 @@ TEST_F(CredentialCacheTest, EntryOfAnotherKeyIsNeverReturned) {
 }
 
 TEST_F(CredentialCacheTest, FailedProductionIsNotCached) {
-  auto failed = cached_or_produce(*m_cache.slot(m_key), m_clock,
-                                  []() -> Result<aws::Credentials> { return fail(ErrorKind::aws, "AccessDenied: x"); },
-                                  m_warn);
+  auto failed = cached_or_produce(
+      *m_cache.slot(m_key), m_clock,
+      []() -> Result<aws::Credentials> { return fail(ErrorKind::aws, "AccessDenied: x"); }, m_warn);
   ASSERT_FALSE(failed);
   EXPECT_EQ(failed.error().message, "AccessDenied: x");
   EXPECT_EQ(m_cache.slot(m_key)->lookup(m_clock.now()).state, CacheState::absent);

@@ -36,10 +36,10 @@ TEST(CredentialProcess, ParsesAndRoundTrips) {
 }
 
 TEST(CredentialProcess, RejectsBadOutputNamingTheProfile) {
-  for (const char* text : {"", "[]", R"({"AccessKeyId":"a","SecretAccessKey":"b"})",
-                           R"({"Version":2,"AccessKeyId":"a","SecretAccessKey":"b"})",
-                           R"({"Version":1,"AccessKeyId":"a"})",
-                           R"({"Version":1,"AccessKeyId":"a","SecretAccessKey":"b","Expiration":"later"})"}) {
+  for (const char* text :
+       {"", "[]", R"({"AccessKeyId":"a","SecretAccessKey":"b"})",
+        R"({"Version":2,"AccessKeyId":"a","SecretAccessKey":"b"})", R"({"Version":1,"AccessKeyId":"a"})",
+        R"({"Version":1,"AccessKeyId":"a","SecretAccessKey":"b","Expiration":"later"})"}) {
     auto c = parse_credential_process_json(text, "myprofile");
     ASSERT_FALSE(c) << text;
     EXPECT_EQ(c.error().kind, ErrorKind::config);

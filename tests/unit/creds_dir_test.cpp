@@ -83,7 +83,8 @@ TEST_F(CredsDirTest, DefaultPathHonoursOverride) {
 }
 
 TEST(AccountsFile, ParsesAndBuildsArns) {
-  auto file = AccountsFile::parse("/a.json", R"({"Personal": "arn:aws:iam::987654321012:", "work": "arn:aws:iam::012123456789:"})");
+  auto file = AccountsFile::parse(
+      "/a.json", R"({"Personal": "arn:aws:iam::987654321012:", "work": "arn:aws:iam::012123456789:"})");
   ASSERT_TRUE(file) << file.error().message;
   EXPECT_EQ(file->arn_prefix("personal"), "arn:aws:iam::987654321012:");
   EXPECT_EQ(mfa_serial_arn(*file->arn_prefix("WORK"), "jb"), "arn:aws:iam::012123456789:mfa/jb");

@@ -90,8 +90,8 @@ TEST(ResolveStsEndpoint, IgnoreFlagSkipsBothVariables) {
 }
 
 TEST(ResolveStsEndpoint, IgnoreFlagOtherThanTrueIsOff) {
-  MapEnvironment env({{"AWS_ENDPOINT_URL_STS", "https://sts.example.test"},
-                      {"AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "false"}});
+  MapEnvironment env(
+      {{"AWS_ENDPOINT_URL_STS", "https://sts.example.test"}, {"AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "false"}});
   auto e = resolve_sts_endpoint("us-west-2", env);
   ASSERT_TRUE(e.has_value());
   EXPECT_EQ(e->url, "https://sts.example.test");
@@ -116,10 +116,10 @@ TEST(ResolveStsEndpoint, PlainHttpAllowedForLoopback) {
 }
 
 TEST(ResolveStsEndpoint, PlainHttpRefusedForOtherHosts) {
-  for (const char* url : {"http://sts.example.test", "http://127.0.0.1.evil.com", "http://127.0.0.1.evil.com:80",
-                          "http://localhost.evil.com", "http://evil.com/127.0.0.1", "http://10.0.0.1:5000",
-                          "http://[::2]", "http://128.0.0.1", "http://127.1", "http://0177.0.0.1",
-                          "http://[::ffff:8.8.8.8]", "HTTP://example.test"}) {
+  for (const char* url :
+       {"http://sts.example.test", "http://127.0.0.1.evil.com", "http://127.0.0.1.evil.com:80",
+        "http://localhost.evil.com", "http://evil.com/127.0.0.1", "http://10.0.0.1:5000", "http://[::2]",
+        "http://128.0.0.1", "http://127.1", "http://0177.0.0.1", "http://[::ffff:8.8.8.8]", "HTTP://example.test"}) {
     auto e = resolve_sts_endpoint("us-east-1", env_with("AWS_ENDPOINT_URL", url));
     ASSERT_FALSE(e.has_value()) << url;
     EXPECT_EQ(e.error().kind, ErrorKind::config);
@@ -136,10 +136,10 @@ TEST(ResolveStsEndpoint, PlainHttpRefusalNamesTheVariable) {
 }
 
 TEST(ResolveStsEndpoint, RejectsMalformedUrls) {
-  for (const char* url : {"sts.example.test", "ftp://sts.example.test", "https://", "https:///path",
-                          "https://host:0", "https://host:99999", "https://host:abc", "https://[::1", "https://[zz]",
-                          "https://host/a?b=c", "https://host/#frag", "https://us er@host", "https://host name",
-                          "https://host\\evil"}) {
+  for (const char* url :
+       {"sts.example.test", "ftp://sts.example.test", "https://", "https:///path", "https://host:0",
+        "https://host:99999", "https://host:abc", "https://[::1", "https://[zz]", "https://host/a?b=c",
+        "https://host/#frag", "https://us er@host", "https://host name", "https://host\\evil"}) {
     auto e = resolve_sts_endpoint("us-east-1", env_with("AWS_ENDPOINT_URL_STS", url));
     ASSERT_FALSE(e.has_value()) << url;
     EXPECT_EQ(e.error().kind, ErrorKind::config);
@@ -147,8 +147,7 @@ TEST(ResolveStsEndpoint, RejectsMalformedUrls) {
 }
 
 TEST(ResolveStsEndpoint, UserInfoIsNotEchoed) {
-  auto e = resolve_sts_endpoint("us-east-1",
-                                env_with("AWS_ENDPOINT_URL_STS", "https://user:hunter2@sts.example.test"));
+  auto e = resolve_sts_endpoint("us-east-1", env_with("AWS_ENDPOINT_URL_STS", "https://user:hunter2@sts.example.test"));
   ASSERT_FALSE(e.has_value());
   EXPECT_EQ(e.error().message.find("hunter2"), std::string::npos) << e.error().message;
 }

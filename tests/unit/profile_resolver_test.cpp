@@ -61,12 +61,13 @@ class ProfileResolverTest : public ::testing::Test {
     m_env.set("HOME", "/h");
     m_env.set("USER", "jb");
     m_fs.add_file("/h/.aws/credentials", "[base]\naws_access_key_id = AKIABASE\naws_secret_access_key = basesecret\n");
-    m_fs.add_file("/h/.aws/config",
-                  "[profile base]\nregion = eu-west-1\nmfa_serial = arn:aws:iam::1:mfa/jb\n"
-                  "[profile dev]\nrole_arn = arn:aws:iam::1:role/dev\nsource_profile = base\n"
-                  "[profile prod]\nrole_arn = arn:aws:iam::2:role/prod\nsource_profile = base\nexternal_id = ext\n"
-                  "role_session_name = me\n"
-                  "[profile deep]\nrole_arn = arn:aws:iam::3:role/deep\nsource_profile = dev\nduration_seconds = 7200\n");
+    m_fs.add_file(
+        "/h/.aws/config",
+        "[profile base]\nregion = eu-west-1\nmfa_serial = arn:aws:iam::1:mfa/jb\n"
+        "[profile dev]\nrole_arn = arn:aws:iam::1:role/dev\nsource_profile = base\n"
+        "[profile prod]\nrole_arn = arn:aws:iam::2:role/prod\nsource_profile = base\nexternal_id = ext\n"
+        "role_session_name = me\n"
+        "[profile deep]\nrole_arn = arn:aws:iam::3:role/deep\nsource_profile = dev\nduration_seconds = 7200\n");
   }
 
   ProfileResolver resolver() {

@@ -15,9 +15,7 @@ TEST(Quote, PosixKeepsDollarBacktickBackslashLiteral) {
   EXPECT_EQ(quote("$HOME `id` \\n \"x\"", ShellKind::zsh), "'$HOME `id` \\n \"x\"'");
 }
 
-TEST(Quote, FishEscapesQuoteAndBackslash) {
-  EXPECT_EQ(quote("a'b\\c$d", ShellKind::fish), "'a\\'b\\\\c$d'");
-}
+TEST(Quote, FishEscapesQuoteAndBackslash) { EXPECT_EQ(quote("a'b\\c$d", ShellKind::fish), "'a\\'b\\\\c$d'"); }
 
 TEST(Quote, EmptyValue) {
   EXPECT_EQ(quote("", ShellKind::posix), "''");

@@ -136,8 +136,7 @@ Error parse_error(std::string config_text, std::string credentials_text = "") {
 TEST(SharedConfigTest, ErrorNamesFileAndLine) {
   EXPECT_EQ(parse_error("[profile a]\nregion = x\n\nbroken line").message,
             "/h/.aws/config:4: Expected an '=' sign defining a property");
-  EXPECT_EQ(parse_error("", "# keys\n[default]\r\n= v").message,
-            "/h/.aws/credentials:3: Property did not have a name");
+  EXPECT_EQ(parse_error("", "# keys\n[default]\r\n= v").message, "/h/.aws/credentials:3: Property did not have a name");
   EXPECT_EQ(parse_error("[default]\ns3 =\n  ok = 1\n  broken").message,
             "/h/.aws/config:4: Expected an '=' sign defining a sub-property");
 }

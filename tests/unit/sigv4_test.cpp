@@ -199,8 +199,8 @@ Credentials long_lived() {
 }
 
 SigningScope sts_scope() {
-  return {"us-east-1", "sts", std::chrono::sys_days{std::chrono::year{2015} / 8 / 30} + std::chrono::hours{12} +
-                                  std::chrono::minutes{36}};
+  return {"us-east-1", "sts",
+          std::chrono::sys_days{std::chrono::year{2015} / 8 / 30} + std::chrono::hours{12} + std::chrono::minutes{36}};
 }
 
 const std::string* find_header(const Headers& headers, std::string_view name) {
@@ -280,7 +280,7 @@ TEST_F(SigV4RequestTest, MatchesBotocoreForStsPost) {
                       "Action=GetCallerIdentity&Version=2011-06-15"};
   sign_request(crypto(), request, long_lived(), sts_scope());
   ASSERT_EQ(request.headers.back().first, "Authorization");
-  EXPECT_EQ(request.headers.back().second, 
+  EXPECT_EQ(request.headers.back().second,
             "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/sts/aws4_request, "
             "SignedHeaders=content-type;host;x-amz-date, "
             "Signature=52a8540fea00e731072179f763577cbe2a45eac2c5d32fb4d785f3eefac88165");

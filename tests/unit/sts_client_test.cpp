@@ -16,9 +16,7 @@ using namespace std::chrono;
 class FakeCrypto final : public Crypto {
  public:
   Digest sha256(std::string_view data) const override { return mix("sha", data); }
-  Digest hmac_sha256(std::string_view key, std::string_view data) const override {
-    return mix(std::string(key), data);
-  }
+  Digest hmac_sha256(std::string_view key, std::string_view data) const override { return mix(std::string(key), data); }
 
  private:
   static Digest mix(const std::string& key, std::string_view data) {
@@ -109,8 +107,8 @@ const char* const k_assume_role_xml =
     R"(</AssumeRoleResult></AssumeRoleResponse>)";
 
 std::string error_xml(const std::string& code, const std::string& message) {
-  return R"(<ErrorResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><Error><Type>Sender</Type><Code>)" +
-         code + "</Code><Message>" + message + "</Message></Error><RequestId>r</RequestId></ErrorResponse>";
+  return R"(<ErrorResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><Error><Type>Sender</Type><Code>)" + code +
+         "</Code><Message>" + message + "</Message></Error><RequestId>r</RequestId></ErrorResponse>";
 }
 
 class StsClientTest : public testing::Test {
