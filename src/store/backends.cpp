@@ -5,8 +5,8 @@
 #include "cli/remote_sts.h"
 #include "creds/creds_dir.h"
 #include "store/file_store.h"
-#include "store/keyctl_store_linux.h"
 #include "store/plaintext_store.h"
+#include "store/platform_backend.h"
 #include "store/secret_service_store.h"
 #include "util/strings.h"
 
@@ -39,22 +39,54 @@ Result<std::optional<std::string>> configured_backend(StoreDeps& deps) {
   return std::optional<std::string>{};
 }
 
+std::optional<PlatformBackend> native(std::string_view name) {
+  for (auto& backend : platform_backends()) {
+    if (backend.name == name) return backend;
+  }
+  return std::nullopt;
+}
+
 bool known(std::string_view name) {
-  return std::find(k_backend_names.begin(), k_backend_names.end(), name) != k_backend_names.end();
+  auto names = backend_names();
+  return std::find(names.begin(), names.end(), name) != names.end();
 }
 
 Availability probe_one(std::string_view name, StoreDeps& deps) {
+  if (auto backend = native(name)) return backend->probe();
   if (name == "secret-service") {
     auto helper = helper_path(deps);
     if (!helper) return {false, helper.error().message};
     return SecretServiceStore::probe(*helper);
   }
   if (name == "file") return FileStore::probe(FileStore::default_dir(deps.env));
-  if (name == "keyctl") return KeyctlStore::probe();
   return PlaintextStore::probe(deps.fs, creds::CredsDir::default_path(deps.env));
 }
 
 }  // namespace
+
+std::vector<std::string> backend_names() {
+  std::vector<std::string> names;
+  for (const auto& backend : platform_backends()) {
+    if (backend.by_default) names.push_back(backend.name);
+  }
+  names.emplace_back("secret-service");
+  names.emplace_back("file");
+  for (const auto& backend : platform_backends()) {
+    if (!backend.by_default) names.push_back(backend.name);
+  }
+  names.emplace_back("plaintext");
+  return names;
+}
+
+std::vector<std::string> default_order() {
+  std::vector<std::string> names;
+  for (const auto& backend : platform_backends()) {
+    if (backend.by_default) names.push_back(backend.name);
+  }
+  names.emplace_back("secret-service");
+  names.emplace_back("file");
+  return names;
+}
 
 util::Path stsh_config_path(const util::Environment& env) {
   if (auto xdg = env.get_nonempty("XDG_CONFIG_HOME")) return util::Path(*xdg) / "stsh" / "config";
@@ -63,7 +95,7 @@ util::Path stsh_config_path(const util::Environment& env) {
 
 std::vector<BackendStatus> probe_backends(StoreDeps& deps) {
   std::vector<BackendStatus> out;
-  for (auto name : k_backend_names) out.push_back({std::string(name), probe_one(name, deps)});
+  for (const auto& name : backend_names()) out.push_back({name, probe_one(name, deps)});
   return out;
 }
 
@@ -82,21 +114,22 @@ Result<std::string> choose_backend(const std::optional<std::string>& flag, Store
   }
   if (chosen) {
     if (!known(*chosen)) {
-      return fail(ErrorKind::usage, "unknown backend '" + *chosen + "' (from " + origin +
-                                        "): choose secret-service, file, keyctl or plaintext");
+      return fail(ErrorKind::usage, "unknown backend '" + *chosen + "' (from " + origin + "): choose one of " +
+                                        util::join(backend_names(), ", "));
     }
     return *chosen;
   }
   std::string reasons;
-  for (auto name : k_default_order) {
+  for (const auto& name : default_order()) {
     auto availability = probe_one(name, deps);
-    if (availability.available) return std::string(name);
-    reasons += std::string(reasons.empty() ? "" : "; ") + std::string(name) + ": " + availability.detail;
+    if (availability.available) return name;
+    reasons += std::string(reasons.empty() ? "" : "; ") + name + ": " + availability.detail;
   }
   return fail(ErrorKind::config, "no secret backend is available (" + reasons + "); see 'stsh backends'");
 }
 
 Result<std::unique_ptr<SecretStore>> open_backend(std::string_view name, StoreDeps& deps) {
+  if (auto backend = native(name)) return backend->open(deps.clock);
   if (name == "secret-service") {
     auto helper = helper_path(deps);
     if (!helper) return std::unexpected(helper.error());
@@ -116,12 +149,6 @@ Result<std::unique_ptr<SecretStore>> open_backend(std::string_view name, StoreDe
       return typed;
     };
     return std::make_unique<FileStore>(deps.fs, dir, passphrase);
-  }
-  if (name == "keyctl") {
-    auto availability = KeyctlStore::probe();
-    if (!availability.available)
-      return fail(ErrorKind::config, "the keyctl backend is unavailable: " + availability.detail);
-    return std::make_unique<KeyctlStore>(deps.clock);
   }
   if (name == "plaintext") return std::make_unique<PlaintextStore>(deps.fs, creds::CredsDir::default_path(deps.env));
   return fail(ErrorKind::usage, "unknown backend '" + std::string(name) + "'");

@@ -1,7 +1,7 @@
 #pragma once
 // Which backend holds stsh's secrets: --backend, STSH_BACKEND, the
 // `backend` key of stsh's own config file, else the first available of
-// k_default_order. keyctl (forgets at reboot) and plaintext are used only
+// default_order(). keyctl (forgets at reboot) and plaintext are used only
 // when chosen.
 
 #include <array>
@@ -18,8 +18,12 @@
 
 namespace stsh::store {
 
-inline constexpr std::array<std::string_view, 4> k_backend_names = {"secret-service", "file", "keyctl", "plaintext"};
-inline constexpr std::array<std::string_view, 2> k_default_order = {"secret-service", "file"};
+// Every backend this build knows: the system's own store first (keychain,
+// wincred) where there is one, then secret-service, file, keyctl, plaintext.
+std::vector<std::string> backend_names();
+// Tried in this order when none is chosen: the system's store,
+// secret-service, file.
+std::vector<std::string> default_order();
 
 struct StoreDeps {
   util::FileSystem& fs;
