@@ -168,3 +168,30 @@ def stsh_net(stsh) -> Path:
     if not (path.is_file() and os.access(path, os.X_OK)):
         pytest.fail(f"stsh-net not found at {path}; build it next to stsh", pytrace=False)
     return path
+
+
+# --- secret backends (test_backends*.py) ----------------------------------------------------
+
+from e2e_util import BACKENDS, BackendWorld  # noqa: E402
+
+# The seed account `personal` has an IAM user of its own (the seed's NAME.user file).
+SEED_USER_FILES = {"personal": "jane"}
+
+
+def _backend_world(backend: str, tmp_path: Path, stsh: Path, endpoint: str):
+    with BackendWorld(backend, tmp_path / backend, stsh, endpoint, user_files=SEED_USER_FILES) as world:
+        if world.skip_reason:
+            pytest.skip(world.skip_reason)
+        yield world
+
+
+@pytest.fixture(params=BACKENDS)
+def backend_world(request, tmp_path, stsh, sts):
+    """A throwaway HOME whose secrets go to each backend in turn (STSH_BACKEND set; skipped where unavailable)."""
+    yield from _backend_world(request.param, tmp_path, stsh, sts.url)
+
+
+@pytest.fixture
+def file_world(tmp_path, stsh, sts):
+    """As backend_world, for the file backend only (STSH_FILE_PASSPHRASE set)."""
+    yield from _backend_world("file", tmp_path, stsh, sts.url)

@@ -249,3 +249,335 @@ def write_base_profiles(home: Path, config_extra: str = "", credentials_extra: s
         f"aws_secret_access_key = {base_keys[1]}\n\n"
     ) + textwrap.dedent(credentials_extra).lstrip()
     write_aws_files(home, config, credentials)
+
+
+# --- secret backends (test_backends*.py) ----------------------------------------------------
+
+import shutil  # noqa: E402
+
+from motoserver import make_home, stsh_env  # noqa: E402
+
+
+# The backends the suite runs against; plaintext is the seed layout the other modules cover.
+BACKENDS = ("file", "keyctl", "secret-service")
+FILE_PASSPHRASE = "correct horse battery staple"
+WRONG_PASSPHRASE = "incorrect horse battery staple"
+
+
+def xdg_env(home: Path) -> dict[str, str]:
+    """Every XDG directory inside HOME (XDG_RUNTIME_DIR too); creates them, the runtime one 0700."""
+    home = Path(home)
+    dirs = {
+        "XDG_CONFIG_HOME": home / ".config",
+        "XDG_DATA_HOME": home / ".local" / "share",
+        "XDG_CACHE_HOME": home / ".cache",
+        "XDG_STATE_HOME": home / ".local" / "state",
+        "XDG_RUNTIME_DIR": home / ".run",
+    }
+    for path in dirs.values():
+        path.mkdir(parents=True, exist_ok=True)
+    os.chmod(dirs["XDG_RUNTIME_DIR"], 0o700)
+    return {k: str(v) for k, v in dirs.items()}
+
+
+def tree_digest(directory: Path, skip: tuple[str, ...] = ()) -> dict[str, tuple]:
+    """As motoserver.snapshot, but sockets (a keyring daemon's) are recorded, not read.
+
+    skip: path prefixes (relative to directory) left out.
+    """
+    import hashlib
+    import stat
+
+    directory = Path(directory)
+    out: dict[str, tuple] = {}
+    if not directory.exists():
+        return out
+    for p in sorted(directory.rglob("*")):
+        rel = str(p.relative_to(directory))
+        if any(rel == s or rel.startswith(s + "/") for s in skip):
+            continue
+        st = p.lstat()
+        if stat.S_ISLNK(st.st_mode):
+            out[rel] = ("link", os.readlink(p))
+        elif stat.S_ISDIR(st.st_mode):
+            out[rel] = ("dir", stat.S_IMODE(st.st_mode))
+        elif stat.S_ISREG(st.st_mode):
+            out[rel] = ("file", stat.S_IMODE(st.st_mode), hashlib.sha256(p.read_bytes()).hexdigest())
+        else:
+            out[rel] = ("other", stat.S_IFMT(st.st_mode))
+    return out
+
+
+def parse_posix_exports(text: str) -> dict[str, str]:
+    """NAME -> value from `export NAME='value';` lines (stsh's sh output); unset lines are left out."""
+    import re
+
+    out = {}
+    for line in text.splitlines():
+        m = re.fullmatch(r"export ([A-Za-z_][A-Za-z0-9_]*)='(.*)';", line.strip())
+        if m:
+            out[m.group(1)] = m.group(2).replace("'\\''", "'")
+    return out
+
+
+def redacted(key_id: str) -> str:
+    """How stsh shows a key id in messages: AKIA...XXXX."""
+    return f"{key_id[:4]}...{key_id[-4:]}"
+
+
+def descendants(pid: int) -> list[int]:
+    """Every live process below pid (from /proc; zombies included)."""
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat_text = (entry / "stat").read_text()
+        except OSError:
+            continue
+        ppid = int(stat_text.rsplit(")", 1)[1].split()[1])
+        children.setdefault(ppid, []).append(int(entry.name))
+    out, todo = [], [pid]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            out.append(child)
+            todo.append(child)
+    return out
+
+
+def proc_text(pid: int, name: str) -> str:
+    """/proc/PID/NAME with NULs as spaces; "" when the process is gone."""
+    try:
+        return Path(f"/proc/{pid}/{name}").read_bytes().replace(b"\0", b" ").decode("utf-8", "replace")
+    except OSError:
+        return ""
+
+
+def exe_name(pid: int) -> str:
+    try:
+        return os.path.basename(os.readlink(f"/proc/{pid}/exe"))
+    except OSError:
+        return proc_text(pid, "comm").strip()
+
+
+class PrivateKeyring:
+    """A user namespace that exists only for one test, entered with nsenter.
+
+    The kernel keeps one user keyring per uid *per user namespace*, so stsh's
+    keyctl backend run through `prefix` reads and writes a keyring no other
+    test (and none of the developer's own sessions) sees; it goes away with
+    the namespace.
+    """
+
+    def __init__(self) -> None:
+        self.proc: subprocess.Popen | None = None
+        self.prefix: list[str] = []
+        self.error = ""
+
+    def __enter__(self) -> "PrivateKeyring":
+        import time
+
+        for tool in ("unshare", "nsenter"):
+            if shutil.which(tool) is None:
+                self.error = f"{tool} missing (Debian: util-linux)"
+                return self
+        self.proc = subprocess.Popen(
+            ["unshare", "--user", "--map-current-user", "sleep", "infinity"],
+            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True,
+        )
+        mine = os.readlink("/proc/self/ns/user")
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                self.error = "unshare --user failed: " + self.proc.stderr.read().decode(errors="replace").strip()
+                return self
+            try:
+                if os.readlink(f"/proc/{self.proc.pid}/ns/user") != mine:
+                    break
+            except OSError:
+                pass
+            time.sleep(0.01)
+        else:
+            self.error = "unshare --user did not enter a new user namespace"
+            return self
+        self.prefix = ["nsenter", f"--user=/proc/{self.proc.pid}/ns/user", "--preserve-credentials"]
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self.proc is not None:
+            if self.proc.poll() is None:
+                self.proc.kill()
+            self.proc.wait(timeout=10)
+            self.proc.stderr.close()
+
+
+class BackendWorld:
+    """A throwaway HOME (seed accounts, XDG dirs inside) whose secrets go to one backend.
+
+    keyctl runs every command inside a PrivateKeyring; secret-service inside
+    its own session bus with an unlocked GNOME Keyring (test_secret_service's
+    KeyringSession). `skip_reason` says why the backend cannot run here.
+    """
+
+    def __init__(self, backend: str, root: Path, stsh_path: Path, endpoint: str | None,
+                 *, user_files: dict[str, str] | None = None, unlock: bool = True):
+        import contextlib
+
+        self.backend = backend
+        self.root = Path(root)
+        self.stsh = Path(stsh_path)
+        self.home = make_home(self.root / "home", user_files=user_files)
+        self.creds = self.home / "aws-creds"
+        self.xdg = xdg_env(self.home)
+        extra = dict(self.xdg, STSH_BACKEND=backend)
+        if backend == "file":
+            extra["STSH_FILE_PASSPHRASE"] = FILE_PASSPHRASE
+        self.env = stsh_env(self.home, endpoint, extra)
+        self.prefix: list[str] = []
+        self.keyring = None  # the KeyringSession for secret-service
+        self.unlock = unlock
+        self.skip_reason = ""
+        self._stack = contextlib.ExitStack()
+
+    # Where things are.
+    @property
+    def data_dir(self) -> Path:
+        return Path(self.xdg["XDG_DATA_HOME"]) / "stsh"
+
+    @property
+    def cache_dir(self) -> Path:
+        return Path(self.xdg["XDG_CACHE_HOME"]) / "stsh"
+
+    @property
+    def runtime_dir(self) -> Path:
+        return Path(self.xdg["XDG_RUNTIME_DIR"]) / "stsh"
+
+    def __enter__(self) -> "BackendWorld":
+        try:
+            if self.backend == "keyctl":
+                ns = self._stack.enter_context(PrivateKeyring())
+                if ns.error:
+                    self.skip_reason = f"no private kernel keyring for the test: {ns.error}"
+                    return self
+                self.prefix = ns.prefix
+            elif self.backend == "secret-service":
+                for tool, package in (("dbus-run-session", "dbus-daemon"), ("gdbus", "libglib2.0-bin"),
+                                      ("gnome-keyring-daemon", "gnome-keyring")):
+                    if shutil.which(tool) is None:
+                        self.skip_reason = f"{tool} missing (Debian: {package})"
+                        return self
+                self.keyring = self._stack.enter_context(self.keyring_session(unlock=self.unlock))
+                self.env["DBUS_SESSION_BUS_ADDRESS"] = self.keyring.bus
+            status = self.backend_status()
+            if status[0] != "available":
+                self.skip_reason = f"{self.backend} backend unavailable here: {status[1]}"
+        except BaseException:
+            self._stack.close()
+            raise
+        return self
+
+    def keyring_session(self, unlock: bool = True):
+        """A new session bus + GNOME Keyring over this HOME (the keyring persists on disk between sessions)."""
+        from test_secret_service import KeyringSession
+
+        session = KeyringSession(self.root / "keyring-scratch", unlock=unlock, log=self.root / "keyring.log")
+        session.env = {
+            "PATH": "/usr/local/bin:/usr/bin:/bin",
+            "LANG": "C.UTF-8",
+            "HOME": str(self.home),
+            **self.xdg,
+        }
+        return session
+
+    def __exit__(self, *exc) -> None:
+        self._stack.close()
+
+    def reopen_keyring(self, unlock: bool) -> None:
+        """Ends the keyring session and starts another over the same HOME (a new login)."""
+        import contextlib
+
+        self._stack.close()
+        self._stack = contextlib.ExitStack()
+        self.keyring = self._stack.enter_context(self.keyring_session(unlock=unlock))
+        self.env["DBUS_SESSION_BUS_ADDRESS"] = self.keyring.bus
+
+    # Running stsh (and other programs) where the backend lives.
+    def argv(self, args: list[str]) -> list[str]:
+        return [*self.prefix, str(self.stsh), *args]
+
+    def merged_env(self, extra: dict[str, str] | None = None, drop: tuple[str, ...] = ()) -> dict[str, str]:
+        env = dict(self.env)
+        env.update(extra or {})
+        for key in drop:
+            env.pop(key, None)
+        return env
+
+    def run(self, args: list[str], *, extra: dict[str, str] | None = None, drop: tuple[str, ...] = (),
+            input: str | None = None, timeout: float = 30, **kw) -> subprocess.CompletedProcess:
+        return self.run_argv(self.argv(args), extra=extra, drop=drop, input=input, timeout=timeout, **kw)
+
+    def run_argv(self, argv: list[str], *, extra: dict[str, str] | None = None, drop: tuple[str, ...] = (),
+                 input: str | None = None, timeout: float = 30, **kw) -> subprocess.CompletedProcess:
+        """Any command in the backend's namespace (argv without the prefix)."""
+        if argv[: len(self.prefix)] != self.prefix:
+            argv = [*self.prefix, *argv]
+        return subprocess.run(
+            argv, env=self.merged_env(extra, drop), input=input,
+            stdin=None if input is not None else subprocess.DEVNULL,
+            capture_output=True, text=True, timeout=timeout, start_new_session=True, **kw,
+        )
+
+    def popen(self, args: list[str], *, extra: dict[str, str] | None = None, **kw) -> subprocess.Popen:
+        return subprocess.Popen(self.argv(args), env=self.merged_env(extra), start_new_session=True, **kw)
+
+    def spawn(self, args: list[str], *, extra: dict[str, str] | None = None, timeout: float = 15):
+        """stsh in a pseudo-terminal (pexpect), its controlling terminal."""
+        import pexpect
+
+        argv = self.argv(args)
+        return pexpect.spawn(argv[0], argv[1:], env=self.merged_env(extra), encoding="utf-8",
+                             codec_errors="replace", timeout=timeout, dimensions=(50, 500))
+
+    # What the backend holds.
+    def backend_status(self) -> tuple[str, str, bool]:
+        """(available|unavailable, detail, chosen) for this backend from `stsh backends`."""
+        import re
+
+        cp = self.run(["backends"])
+        assert cp.returncode == 0, cp.stderr
+        for line in cp.stdout.splitlines():
+            m = re.match(r"^([* ]) (\S+)\s+(available|unavailable)\s+(.*)$", line)
+            if m and m.group(2) == self.backend:
+                return m.group(3), m.group(4).strip(), m.group(1) == "*"
+        raise AssertionError(f"{self.backend} missing from `stsh backends`:\n{cp.stdout}")
+
+    def listed(self) -> dict[str, list[str]]:
+        """`stsh list` as PROFILE -> [KIND, SOURCE, SESSION...] (asserts it succeeds)."""
+        cp = self.run(["list"])
+        assert cp.returncode == 0, f"stsh list failed ({cp.returncode}): {cp.stderr}"
+        rows = [line.split() for line in cp.stdout.splitlines()[1:] if line.strip()]
+        return {row[0]: row[1:] for row in rows}
+
+    def stored_keys(self, name: str, extra: dict[str, str] | None = None) -> tuple[str, str] | None:
+        """The long-lived keys the backend holds for name, or None.
+
+        Read with `stsh switch` (no network, no MFA prompt) and STSH_CREDS_DIR
+        pointing at an empty directory, so plaintext seed files cannot shadow
+        the backend. Fails the test on any error but "unknown profile/account".
+        """
+        empty = self.root / "no-seed-files"
+        empty.mkdir(exist_ok=True)
+        cp = self.run(["switch", name], extra={"STSH_CREDS_DIR": str(empty), **(extra or {})})
+        if cp.returncode == 3 and ("unknown profile" in cp.stderr or "unknown account" in cp.stderr):
+            return None
+        assert cp.returncode == 0, f"reading {name} from the {self.backend} backend failed ({cp.returncode}): {cp.stderr}"
+        e = parse_posix_exports(cp.stdout)
+        assert "AWS_SESSION_TOKEN" not in e, f"{name}: switch gave a session, not the stored keys"
+        return e["AWS_ACCESS_KEY_ID"], e["AWS_SECRET_ACCESS_KEY"]
+
+    def plaintext_keys(self, name: str) -> tuple[str, str] | None:
+        """The seed files' keys for name when both files are there, else None."""
+        key, secret = self.creds / f"{name}.access_key", self.creds / f"{name}.secret_key"
+        if not (key.is_file() and secret.is_file()):
+            return None
+        return key.read_text().strip(), secret.read_text().strip()
