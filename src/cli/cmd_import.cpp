@@ -74,6 +74,21 @@ int run_import(Context& ctx, Args args) {
 
   auto store = store::open_backend(*backend, deps);
   if (!store) return report(ctx, store.error());
+  if (parsed->has("remove-plaintext")) {
+    // What an earlier, interrupted run left behind, for accounts the
+    // backend already holds.
+    store::PlaintextStore plaintext(ctx.fs, from);
+    auto swept = plaintext.sweep_leftovers([&](std::string_view account) {
+      auto held = (*store)->get(store::keys_item(account));
+      return held && *held;
+    });
+    if (!swept) return report(ctx, swept.error());
+    if (*swept > 0) ctx.err << "Shredded " << *swept << " plaintext file(s) left by an interrupted import\n";
+  }
+  if (names->empty()) {
+    ctx.err << "No accounts to import in " << from.string() << "\n";
+    return 0;
+  }
   for (std::size_t i = 0; i < names->size(); ++i) {
     const std::string item = store::keys_item((*names)[i]);
     if (auto put = (*store)->put(item, store::encode_key_record(records[i]), std::nullopt); !put) {

@@ -51,12 +51,12 @@ int run_list(Context& ctx, Args args) {
       creds::ResolveOptions options;
       options.cache_only = true;
       auto cached = resolver.resolve(p.name, options);
-      if (cached && cached->credentials.expiration) {
+      if (cached && cached->complete && cached->credentials.expiration) {
         auto left = *cached->credentials.expiration - now;
         row["expiration"] = util::format_iso8601(*cached->credentials.expiration);
         row["seconds_left"] = left.count();
         session = util::format_duration(left) + " left";
-      } else if (cached) {
+      } else if (cached && cached->complete) {
         session = "long-lived keys";
       }
     }

@@ -97,23 +97,36 @@ int run_mfa(Context& ctx, Args args) {
     auto resolver = make_resolver(ctx);
     auto is_profile = resolver.is_config_profile(*request->account);
     if (!is_profile) return failed(ctx, is_profile.error());
-    auto stored = *is_profile ? Result<bool>(false) : resolver.is_stored_account(*request->account);
-    if (*is_profile || (stored && *stored)) {
-      if (!*is_profile && !parsed->has("force")) {
-        creds::ResolveOptions cached;
-        cached.cache_only = true;
-        auto session = resolver.resolve(*request->account, cached);
-        if (session && session->credentials.is_session()) {
-          ctx.err << "MFA STS token already cached\n";
-          return switch_to_stored_account(ctx, resolver, *request->account, *kind);
-        }
+    bool stored = false;
+    if (!*is_profile) {
+      // Held in a secret backend? Its cached session answers without unlocking.
+      creds::ResolveOptions cached;
+      cached.cache_only = true;
+      auto session = resolver.resolve(*request->account, cached);
+      if (!session && !creds::is_unknown_name(session.error())) return failed(ctx, session.error());
+      stored = session.has_value();
+      if (stored && !parsed->has("force") && session->complete && session->credentials.is_session()) {
+        ctx.err << "MFA STS token already cached\n";
+        return switch_to_stored_account(ctx, resolver, *request->account, *kind);
       }
+    }
+    if (*is_profile || stored) {
       creds::ResolveOptions options;
       options.refresh_mfa = parsed->has("force");
       options.token_code = request->code;
-      int code = switch_to_profile(ctx, resolver, *request->account, *kind, options);
-      if (code != 0) ctx.err << "Failed to set MFA token\n";
-      return code;
+      if (*is_profile) {
+        int code = switch_to_profile(ctx, resolver, *request->account, *kind, options);
+        if (code != 0) ctx.err << "Failed to set MFA token\n";
+        return code;
+      }
+      // An account imported into a backend: the seed's flow and messages.
+      auto session = resolver.resolve(*request->account, options);
+      if (!session) return failed(ctx, session.error());
+      ctx.err << "Cache is valid for account " << session->name << "\n";
+      ctx.err << "Set keys for " << profile_label(*session) << " AWS account\n";
+      ctx.err.flush();
+      emit_secret(ctx, account_env(session->name, session->credentials).render(*kind));
+      return 0;
     }
   }
   auto account = dir.load(*request->account);

@@ -1,6 +1,7 @@
 // stsh switch [NAME] (ec2switch): the account's cached MFA session when it
 // is still valid, else its long-lived keys. Never touches the network.
 
+#include <algorithm>
 #include <array>
 
 #include "cli/command_table.h"
@@ -22,12 +23,17 @@ int list_accounts(Context& ctx, const creds::CredsDir& dir) {
   auto names = dir.account_names();
   auto resolver = make_resolver(ctx);
   auto profiles = resolver.list();
+  std::vector<std::string> accounts = names ? *names : std::vector<std::string>{};
   std::vector<std::string> profile_names;
   for (const auto& p : profiles ? *profiles : std::vector<creds::ProfileSummary>{}) {
-    if (!p.seed_account) profile_names.push_back(p.name);
+    if (!p.backend.empty())
+      accounts.push_back(p.name);  // seed accounts imported into a backend
+    else if (!p.seed_account)
+      profile_names.push_back(p.name);
   }
-  if (!names && profile_names.empty()) return report(ctx, names.error());
-  ctx.err << "Possible accounts: " << util::join(names ? *names : std::vector<std::string>{}, " ") << "\n";
+  std::sort(accounts.begin(), accounts.end());
+  if (!names && accounts.empty() && profile_names.empty()) return report(ctx, names.error());
+  ctx.err << "Possible accounts: " << util::join(accounts, " ") << "\n";
   if (!profile_names.empty()) ctx.err << "Profiles: " << util::join(profile_names, " ") << "\n";
   return 0;
 }
@@ -53,17 +59,17 @@ int switch_to_stored_account(Context& ctx, creds::ProfileResolver& resolver, con
                              shell::ShellKind kind) {
   creds::ResolveOptions cached;
   cached.cache_only = true;
-  auto session = resolver.resolve(name, cached);
-  aws::Credentials chosen;
-  if (session && session->credentials.is_session()) {
-    ctx.err << "Cache is valid for account " << name << "\n";
-    chosen = std::move(session->credentials);
-  } else {
-    auto keys = resolver.base_keys(name);
-    if (!keys) return report(ctx, keys.error());
-    ctx.err << "Cache not present for account " << name << "\n";
-    chosen = std::move(*keys);
+  auto resolved = resolver.resolve(name, cached);
+  if (!resolved && creds::is_unknown_name(resolved.error())) {
+    // Nowhere at all: the seed's own message, listing the accounts.
+    creds::CredsDir dir(ctx.fs, creds::CredsDir::default_path(ctx.env));
+    auto seed = dir.load(name);
+    return report(ctx, seed ? resolved.error() : seed.error());
   }
+  if (!resolved) return report(ctx, resolved.error());
+  bool valid = resolved->complete && resolved->credentials.is_session();
+  ctx.err << (valid ? "Cache is valid for account " : "Cache not present for account ") << name << "\n";
+  aws::Credentials chosen = std::move(resolved->credentials);
   ctx.err << "Set keys for " << set_for_label(name, chosen) << " AWS account\n";
   ctx.err.flush();
   emit_secret(ctx, account_env(name, chosen).render(kind));
@@ -90,8 +96,7 @@ int run_switch(Context& ctx, Args args) {
     auto is_profile = resolver.is_config_profile(name);
     if (!is_profile) return report(ctx, is_profile.error());
     if (*is_profile) return switch_to_profile(ctx, resolver, name, *kind, {});
-    auto stored = resolver.is_stored_account(name);
-    if (stored && *stored) return switch_to_stored_account(ctx, resolver, name, *kind);
+    return switch_to_stored_account(ctx, resolver, name, *kind);
   }
 
   auto account = dir.load(name);

@@ -95,6 +95,16 @@ Result<SeedAccount> CredsDir::load(std::string_view requested) const {
   if ((*access)->empty() || (*secret)->empty()) {
     return fail(ErrorKind::config, "account '" + name + "' has an empty key file in " + m_path.string());
   }
+  // A key has no control characters; NUL bytes (from an interrupted
+  // overwrite, say) must never be used or copied anywhere.
+  auto printable = [](std::string_view text) {
+    return std::all_of(text.begin(), text.end(), [](unsigned char c) { return c >= 0x20 && c != 0x7f; });
+  };
+  if (!printable(**access) || !printable(**secret)) {
+    return fail(ErrorKind::config, "account '" + name + "' has damaged key files in " + m_path.string() +
+                                       " (control characters); restore them, or remove them if the keys are "
+                                       "already in a secret backend");
+  }
   account.keys.access_key_id = std::move(**access);
   account.keys.secret_access_key = util::Secret(std::move(**secret));
   auto user = read_trimmed(".user");

@@ -44,6 +44,12 @@ int mfa_session_seconds(const util::Environment& env) {
 
 }  // namespace
 
+constexpr std::string_view k_unknown_prefix = "unknown profile '";
+
+bool is_unknown_name(const Error& error) {
+  return error.kind == ErrorKind::config && error.message.starts_with(k_unknown_prefix);
+}
+
 std::string_view profile_kind_name(ProfileKind kind) {
   switch (kind) {
     case ProfileKind::keys: return "keys";
@@ -106,7 +112,7 @@ Result<ProfileChain> ProfileResolver::chain_for(std::string_view name, ResolvedP
     auto chain = stored_account_chain(name, out);
     if (chain || chain.error().kind != ErrorKind::config || !out.backend.empty()) return chain;
   }
-  return fail(ErrorKind::config, "unknown profile '" + std::string(name) + "': not in " +
+  return fail(ErrorKind::config, std::string(k_unknown_prefix) + std::string(name) + "': not in " +
                                      aws::config_locations(m_deps.env).config.string() + " or " +
                                      aws::config_locations(m_deps.env).credentials.string() +
                                      ", no seed account of that name in " + dir.path().string() +
@@ -198,16 +204,50 @@ Result<std::string> ProfileResolver::mfa_code(std::string_view serial, bool seed
 Result<ResolvedProfile> ProfileResolver::resolve(std::string_view name, const ResolveOptions& options) {
   ResolvedProfile out;
   out.name = std::string(name);
+  // The warm path of an account held in a secret backend: its session's
+  // runtime copy, without unlocking the backend for the keys.
+  if (!options.refresh_mfa && options.visited == nullptr) {
+    auto cfg = config();
+    if (!cfg) return std::unexpected(cfg.error());
+    CredsDir dir(m_deps.fs, CredsDir::default_path(m_deps.env));
+    if ((*cfg)->profile(name) == nullptr && !dir.has_account(name)) {
+      if (auto copy =
+              runtime_copy(m_deps.fs, runtime_cache_dir(m_deps.env), store::session_item(name), m_deps.clock.now())) {
+        out.backend = "runtime copy";
+        out.credentials = std::move(*copy);
+        return out;
+      }
+    }
+  }
   auto chain = chain_for(name, out);
   if (!chain) return std::unexpected(chain.error());
   out.kind = kind_of(*chain);
 
   if (options.cache_only && std::holds_alternative<ProcessSource>(chain->base)) {
-    return fail(ErrorKind::config, "a credential_process profile has no cached session");
+    out.complete = false;
+    return out;
   }
   auto creds = base_credentials(*chain);
   if (!creds) return std::unexpected(creds.error());
-  const Error not_cached{ErrorKind::config, "no cached session"};
+  // One STS step through its slot; with cache_only, a look and nothing more
+  // (no lock: `list` must never wait behind a prompt).
+  bool stopped = false;
+  auto run_step = [&](CacheSlot& slot, const std::function<Result<aws::Credentials>()>& produce,
+                      bool refresh) -> Result<aws::Credentials> {
+    if (options.cache_only) {
+      auto found = slot.lookup(m_deps.clock.now());
+      if (found.session) return std::move(*found.session);
+      stopped = true;
+      return fail(ErrorKind::config, "no cached session");
+    }
+    return refresh ? produce_fresh(slot, produce, m_deps.notice)
+                   : cached_or_produce(slot, m_deps.clock, produce, m_deps.notice);
+  };
+  auto partial = [&]() -> Result<ResolvedProfile> {
+    out.credentials = std::move(*creds);
+    out.complete = false;
+    return out;
+  };
 
   CredentialCache cache(m_deps.fs, CredentialCache::default_dir(m_deps.env), CredentialCache::lock_timeout(m_deps.env));
   auto timeout = CredentialCache::lock_timeout(m_deps.env);
@@ -247,16 +287,15 @@ Result<ResolvedProfile> ProfileResolver::resolve(std::string_view name, const Re
     auto slot = out.seed_account ? seed_account_slot(m_deps.fs, CredsDir::default_path(m_deps.env), out.name, timeout)
                                  : slot_for({"session", creds->access_key_id, "", *serial, "", "", duration});
     auto produce = [&]() -> Result<aws::Credentials> {
-      if (options.cache_only) return std::unexpected(not_cached);
-      auto code = mfa_code(*serial, out.seed_account, out.name, options);
+      auto code = mfa_code(*serial, out.seed_account || !out.backend.empty(), out.name, options);
       if (!code) return std::unexpected(code.error());
       auto client = service();
       if (!client) return std::unexpected(client.error());
       return (*client)->get_session_token(*creds, {*serial, *code, duration});
     };
-    auto session = options.refresh_mfa ? produce_fresh(*slot, produce, m_deps.notice)
-                                       : cached_or_produce(*slot, m_deps.clock, produce, m_deps.notice);
+    auto session = run_step(*slot, produce, options.refresh_mfa);
     if (options.visited != nullptr) options.visited->push_back(std::move(slot));
+    if (stopped) return partial();
     if (!session) return std::unexpected(session.error());
     creds = std::move(*session);
     mfa_done = true;
@@ -288,7 +327,6 @@ Result<ResolvedProfile> ProfileResolver::resolve(std::string_view name, const Re
     auto slot = slot_for(key);
     const aws::Credentials caller = *creds;
     auto produce = [&]() -> Result<aws::Credentials> {
-      if (options.cache_only) return std::unexpected(not_cached);
       if (clamped) {
         m_deps.notice("notice: profile " + step.profile + ": duration_seconds " + std::to_string(asked) +
                       " lowered to 3600, the most AWS allows for a chained role");
@@ -303,23 +341,14 @@ Result<ResolvedProfile> ProfileResolver::resolve(std::string_view name, const Re
       if (!client) return std::unexpected(client.error());
       return (*client)->assume_role(caller, call);
     };
-    auto role = cached_or_produce(*slot, m_deps.clock, produce, m_deps.notice);
+    auto role = run_step(*slot, produce, false);
     if (options.visited != nullptr) options.visited->push_back(std::move(slot));
+    if (stopped) return partial();
     if (!role) return std::unexpected(role.error());
     creds = std::move(*role);
   }
   out.credentials = std::move(*creds);
   return out;
-}
-
-Result<bool> ProfileResolver::is_stored_account(std::string_view name) {
-  if (!m_deps.store) return false;
-  auto store = m_deps.store();
-  if (!store) return std::unexpected(store.error());
-  auto items = (*store)->list();
-  if (!items) return std::unexpected(items.error());
-  std::string wanted = store::keys_item(name);
-  return std::any_of(items->begin(), items->end(), [&](const store::ItemInfo& i) { return i.name == wanted; });
 }
 
 Result<aws::Credentials> ProfileResolver::base_keys(std::string_view name) {

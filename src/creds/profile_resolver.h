@@ -52,6 +52,9 @@ struct ResolvedProfile {
   std::string backend;        // the secret backend holding the keys, if one does
   aws::Credentials credentials;
   std::optional<std::string> region;  // the profile's own region
+  // False when cache_only stopped at a step with nothing cached: then
+  // `credentials` are what the chain had up to there (its base keys, say).
+  bool complete = true;
 };
 
 struct ProfileSummary {
@@ -62,13 +65,14 @@ struct ProfileSummary {
   std::optional<std::string> error;  // when the profile cannot be resolved
 };
 
+// Whether `error` says the name is nowhere: no profile, seed account or stored account.
+bool is_unknown_name(const Error& error);
+
 class ProfileResolver {
  public:
   explicit ProfileResolver(ResolverDeps deps) : m_deps(std::move(deps)) {}
 
   Result<ResolvedProfile> resolve(std::string_view name, const ResolveOptions& options = {});
-  // Whether the chosen secret backend holds keys for NAME (false when there is none).
-  Result<bool> is_stored_account(std::string_view name);
   // The credentials at the root of NAME's chain, without any STS call.
   Result<aws::Credentials> base_keys(std::string_view name);
   // Removes the cached sessions this profile's resolution would use; returns how many.

@@ -86,6 +86,16 @@ class StoreSlot final : public CacheSlot {
 
 }  // namespace
 
+std::optional<aws::Credentials> runtime_copy(const util::FileSystem& fs, const util::Path& runtime_dir,
+                                             std::string_view item, util::TimePoint now) {
+  auto text = fs.read_private_file(runtime_dir / (file_safe(item) + ".json"));
+  if (!text || !*text) return std::nullopt;
+  auto session = SessionCache::deserialize(**text);
+  util::wipe(**text);
+  if (!session || !is_fresh(*session, now)) return std::nullopt;
+  return std::move(*session);
+}
+
 util::Path runtime_cache_dir(const util::Environment& env) {
   if (auto xdg = env.get_nonempty("XDG_RUNTIME_DIR")) return util::Path(*xdg) / "stsh";
   return CredentialCache::default_dir(env) / "runtime";

@@ -1,5 +1,7 @@
 #include "store/plaintext_store.h"
 
+#include <algorithm>
+
 #include "creds/session_cache.h"
 #include "store/key_record.h"
 #include "util/strings.h"
@@ -76,10 +78,36 @@ Result<void> PlaintextStore::remove(std::string_view item) {
   if (!valid_name(name)) return std::unexpected(bad_item(item));
   if (kind == "session") return shred(m_dir / (".cache." + name + ".json"));
   if (kind != "keys") return std::unexpected(bad_item(item));
-  for (const char* suffix : {".secret_key", ".access_key", ".user"}) {
+  // The access key file is what makes an account exist: gone first, the
+  // account leaves the plaintext view at once, and a crash later leaves
+  // only files that no longer count.
+  for (const char* suffix : {".access_key", ".user", ".secret_key"}) {
     if (auto gone = shred(m_dir / (name + suffix)); !gone) return gone;
   }
   return {};
+}
+
+Result<int> PlaintextStore::sweep_leftovers(const std::function<bool(std::string_view)>& safe_elsewhere) {
+  if (!m_fs.is_directory(m_dir)) return 0;
+  auto entries = m_fs.list_directory(m_dir);
+  if (!entries) return std::unexpected(entries.error());
+  auto has = [&](const std::string& name) {
+    return std::find(entries->begin(), entries->end(), name) != entries->end();
+  };
+  int swept = 0;
+  for (const auto& entry : *entries) {
+    bool leftover = entry.starts_with(".") && entry.ends_with(".shred");
+    for (std::string_view suffix : {".secret_key", ".user"}) {
+      if (!leftover && entry.ends_with(suffix)) {
+        std::string account = entry.substr(0, entry.size() - suffix.size());
+        leftover = !has(account + ".access_key") && safe_elsewhere(account);
+      }
+    }
+    if (!leftover) continue;
+    if (auto gone = m_fs.shred_file(m_dir / entry); !gone) return std::unexpected(gone.error());
+    ++swept;
+  }
+  return swept;
 }
 
 Result<std::vector<ItemInfo>> PlaintextStore::list() {

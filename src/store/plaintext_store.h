@@ -3,6 +3,8 @@
 // NAME.access_key + NAME.secret_key (+ NAME.user), session/NAME is
 // .cache.NAME.json. Read as before; written only when chosen explicitly.
 
+#include <functional>
+
 #include "creds/creds_dir.h"
 #include "store/secret_store.h"
 #include "util/file_system.h"
@@ -22,6 +24,11 @@ class PlaintextStore final : public SecretStore {
   Result<std::vector<ItemInfo>> list() override;
 
   static Availability probe(const util::FileSystem& fs, const util::Path& dir);
+
+  // Shreds what an interrupted removal left: ".*.shred" files, and the
+  // NAME.secret_key / NAME.user files of accounts that `still_wanted` says
+  // are safe elsewhere (their NAME.access_key already gone).
+  Result<int> sweep_leftovers(const std::function<bool(std::string_view account)>& safe_elsewhere);
 
  private:
   Result<void> shred(const util::Path& path);

@@ -156,10 +156,19 @@ Result<void> RealFileSystem::remove_file(const Path& path) {
 }
 
 Result<void> RealFileSystem::shred_file(const Path& path) {
-  UniqueFd fd(::open(path.c_str(), O_WRONLY | O_NOFOLLOW | O_CLOEXEC));
+  // A crash part-way must not leave a half-zeroed file where a reader
+  // looks; a leftover .shred file is swept by the next import.
+  Path hidden = path.filename().string().starts_with(".") && path.filename().string().ends_with(".shred")
+                    ? path
+                    : path.parent_path() / ("." + path.filename().string() + ".shred");
+  if (hidden != path && ::rename(path.c_str(), hidden.c_str()) != 0) {
+    if (errno == ENOENT) return {};
+    return fail(ErrorKind::io, "cannot remove " + path.string() + ": " + std::strerror(errno));
+  }
+  UniqueFd fd(::open(hidden.c_str(), O_WRONLY | O_NOFOLLOW | O_CLOEXEC));
   if (!fd) {
     if (errno == ENOENT) return {};
-    return fail(ErrorKind::io, "cannot overwrite " + path.string() + ": " + std::strerror(errno));
+    return fail(ErrorKind::io, "cannot overwrite " + hidden.string() + ": " + std::strerror(errno));
   }
   struct stat st {};
   if (::fstat(fd.get(), &st) != 0 || !S_ISREG(st.st_mode)) {
@@ -173,7 +182,7 @@ Result<void> RealFileSystem::shred_file(const Path& path) {
   }
   ::fsync(fd.get());
   fd.reset();
-  return remove_file(path);
+  return remove_file(hidden);
 }
 
 // --- in-memory, for unit tests ---

@@ -46,7 +46,8 @@ class FileSystem {
   // Creates the directory (mode 0700) and its parents if missing.
   virtual Result<void> make_private_directory(const Path& path) = 0;
   virtual Result<void> remove_file(const Path& path) = 0;
-  // Overwrites the file's bytes in place (zeros, fsync), then unlinks it.
+  // Renames the file to ".NAME.shred" (so it is gone from its path at once,
+  // atomically), overwrites its bytes in place (zeros, fsync), then unlinks it.
   virtual Result<void> shred_file(const Path& path) = 0;
 };
 

@@ -162,7 +162,10 @@ TEST_F(ProfileResolverTest, GivenCodeIsValidatedAndUsed) {
 TEST_F(ProfileResolverTest, CacheOnlyNeverCallsOrPrompts) {
   ResolveOptions options;
   options.cache_only = true;
-  EXPECT_FALSE(resolver().resolve("dev", options));
+  auto partial = resolver().resolve("dev", options);
+  ASSERT_TRUE(partial);
+  EXPECT_FALSE(partial->complete);
+  EXPECT_EQ(partial->credentials.access_key_id, "AKIABASE");  // stopped at the base keys
   EXPECT_TRUE(m_terminal.prompts.empty());
   EXPECT_TRUE(m_log.role_calls.empty());
 }
