@@ -43,6 +43,15 @@ int run_clear(Context& ctx, Args args) {
         ++removed;
       }
     }
+    // Sessions of accounts held in a secret backend live beside their keys.
+    auto resolver = make_resolver(ctx);
+    auto profiles = resolver.list();
+    for (const auto& p : profiles ? *profiles : std::vector<creds::ProfileSummary>{}) {
+      if (p.backend.empty()) continue;
+      auto forgotten = resolver.forget(p.name);
+      if (!forgotten) return report(ctx, forgotten.error());
+      removed += *forgotten;
+    }
   } else {
     auto resolver = make_resolver(ctx);
     auto forgotten = resolver.forget(parsed->positionals()[0]);

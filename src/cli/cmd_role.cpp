@@ -5,9 +5,9 @@
 
 #include "aws/endpoint.h"
 #include "cli/command_table.h"
+#include "cli/profile_support.h"
 #include "cli/seed_support.h"
 #include "creds/env_credentials.h"
-#include "creds/session_cache.h"
 #include "creds/validate.h"
 
 namespace stsh::cli {
@@ -44,18 +44,19 @@ Result<aws::Credentials> caller_credentials(Context& ctx, const util::ParsedArgs
   }
   if (from_env) return std::move(*from_env);
 
-  creds::CredsDir dir(ctx.fs, creds::CredsDir::default_path(ctx.env));
-  auto loaded = dir.load(account);
-  if (!loaded) {
+  // The account's cached session, else its keys, wherever they are kept.
+  auto resolver = make_resolver(ctx);
+  creds::ResolveOptions cached;
+  cached.cache_only = true;
+  auto resolved = resolver.resolve(account, cached);
+  if (!resolved && creds::is_unknown_name(resolved.error())) {
     return fail(ErrorKind::config,
-                "no keys to call AssumeRole with: set AWS_ACCESS_KEY_ID and "
-                "AWS_SECRET_ACCESS_KEY (ec2switch does), or keep the account's keys in " +
-                    dir.path().string());
+                "no keys to call AssumeRole with: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (ec2switch "
+                "does), or keep the account's keys in " +
+                    creds::CredsDir::default_path(ctx.env).string() + " or a secret backend");
   }
-  creds::SessionCache cache(ctx.fs, dir.path());
-  auto lookup = cache.lookup(loaded->name, ctx.clock.now());
-  if (lookup.session) return std::move(*lookup.session);
-  return std::move(loaded->keys);
+  if (!resolved) return std::unexpected(resolved.error());
+  return std::move(resolved->credentials);
 }
 
 }  // namespace

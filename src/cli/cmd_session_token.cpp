@@ -5,6 +5,7 @@
 
 #include "aws/endpoint.h"
 #include "cli/command_table.h"
+#include "cli/profile_support.h"
 #include "cli/seed_support.h"
 #include "creds/env_credentials.h"
 #include "creds/session_cache.h"
@@ -72,10 +73,14 @@ int run_session_token(Context& ctx, Args args) {
     if (loaded) account = std::move(*loaded);
   }
   std::optional<aws::Credentials> signer;
-  if (account)
+  if (account) {
     signer = account->keys;
-  else
-    signer = creds::credentials_from_env(ctx.env);
+  } else if (account_name && !dir.has_account(*account_name)) {
+    // Keys imported into a secret backend sign as the plaintext ones did.
+    auto resolver = make_resolver(ctx);
+    if (auto stored = resolver.base_keys(*account_name); stored && !stored->is_session()) signer = std::move(*stored);
+  }
+  if (!signer) signer = creds::credentials_from_env(ctx.env);
   if (!signer) {
     return report(ctx, Error{ErrorKind::config, "no keys to sign with: put them in " + dir.path().string() +
                                                     " or set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY"});

@@ -71,6 +71,10 @@ def backend_keys_or_error(w, name: str):
         return f"error: {str(e).splitlines()[0]}"
 
 
+@pytest.mark.skipif(
+    os.environ.get("STSH_SANITIZED") == "1",
+    reason="counts stsh's own system calls; under ASan the runtime makes hundreds more (covered by the release run)",
+)
 @pytest.mark.parametrize("syscall", ["rename", "unlink", "openat"])
 def test_import_killed_at_any_step_loses_no_key(file_world, syscall):
     strace = shutil.which("strace")
