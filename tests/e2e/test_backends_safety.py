@@ -72,7 +72,7 @@ def backend_keys_or_error(w, name: str):
 
 
 @pytest.mark.skipif(
-    os.environ.get("STSH_SANITIZED") == "1",
+    os.environ.get("STSH_E2E_SANITIZED") == "1",
     reason="counts stsh's own system calls; under ASan the runtime makes hundreds more (covered by the release run)",
 )
 @pytest.mark.parametrize("syscall", ["rename", "unlink", "openat"])
