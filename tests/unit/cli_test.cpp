@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include "fake_terminal.h"
+
 #include <deque>
 #include <sstream>
 
@@ -56,16 +58,7 @@ class FakeConnector final : public StsConnector {
   const util::Clock& m_clock;
 };
 
-class FakeTerminal final : public util::Terminal {
- public:
-  std::optional<std::string> answer;
-  std::vector<std::string> prompts;
-  Result<util::Secret> ask(std::string_view prompt, bool) override {
-    prompts.emplace_back(prompt);
-    if (!answer) return fail(ErrorKind::interaction, "no terminal to ask on");
-    return util::Secret(*answer);
-  }
-};
+using fakes::FakeTerminal;
 
 const char* k_session_xml = R"(<GetSessionTokenResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/">
 <GetSessionTokenResult><Credentials><SessionToken>TOKEN</SessionToken><SecretAccessKey>SECRET</SecretAccessKey>

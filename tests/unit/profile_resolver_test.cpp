@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "fake_terminal.h"
+
 #include "util/time_format.h"
 
 namespace stsh::creds {
@@ -44,16 +46,7 @@ class FakeSts final : public aws::StsService {
   const util::Clock& m_clock;
 };
 
-class FakeTerminal final : public util::Terminal {
- public:
-  std::optional<std::string> answer;
-  std::vector<std::string> prompts;
-  Result<util::Secret> ask(std::string_view prompt, bool) override {
-    prompts.emplace_back(prompt);
-    if (!answer) return fail(ErrorKind::interaction, "no terminal");
-    return util::Secret(*answer);
-  }
-};
+using fakes::FakeTerminal;
 
 class ProfileResolverTest : public ::testing::Test {
  protected:
