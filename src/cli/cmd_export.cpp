@@ -4,6 +4,7 @@
 
 #include <array>
 
+#include "aws/shared_config.h"
 #include "cli/command_table.h"
 #include "cli/profile_support.h"
 #include "cli/seed_support.h"
@@ -24,10 +25,15 @@ constexpr std::array k_specs = {
 int run_export(Context& ctx, Args args) {
   auto parsed = util::parse_args(args, k_specs, "stsh export");
   if (!parsed) return report(ctx, parsed.error());
-  if (parsed->has("help")) return print_help(ctx, "stsh export PROFILE [--format FORMAT]", k_specs);
-  if (parsed->positionals().size() != 1) {
-    return report(ctx, Error{ErrorKind::usage, "say which profile: stsh export PROFILE [--format FORMAT]"});
+  if (parsed->has("help")) {
+    return print_help(ctx, "stsh export [PROFILE] [--format FORMAT]   (PROFILE: default AWS_PROFILE, else default)",
+                      k_specs);
   }
+  if (parsed->positionals().size() > 1) {
+    return report(ctx,
+                  Error{ErrorKind::usage, "stsh export takes one profile: stsh export [PROFILE] [--format FORMAT]"});
+  }
+  std::string name = parsed->positionals().empty() ? aws::selected_profile(ctx.env) : parsed->positionals()[0];
   std::string format = parsed->get("format").value_or("env");
   auto kind = shell::parse_shell_kind(format);
   bool known = kind || format == "env" || format == "json" || format == "credential-process";
@@ -38,7 +44,7 @@ int run_export(Context& ctx, Args args) {
   }
 
   auto resolver = make_resolver(ctx);
-  auto profile = resolver.resolve(parsed->positionals()[0]);
+  auto profile = resolver.resolve(name);
   if (!profile) return report(ctx, profile.error());
 
   if (format == "credential-process") {

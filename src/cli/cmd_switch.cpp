@@ -91,16 +91,16 @@ int run_switch(Context& ctx, Args args) {
   if (parsed->positionals().empty()) return list_accounts(ctx, dir);
   const std::string& name = parsed->positionals()[0];
   // Seed accounts first, so ec2switch behaves exactly as it always did.
-  if (!dir.has_account(name)) {
+  auto found = dir.find(name);
+  if (!found) return report(ctx, found.error());
+  if (!*found) {
     auto resolver = make_resolver(ctx);
     auto is_profile = resolver.is_config_profile(name);
     if (!is_profile) return report(ctx, is_profile.error());
     if (*is_profile) return switch_to_profile(ctx, resolver, name, *kind, {});
     return switch_to_stored_account(ctx, resolver, name, *kind);
   }
-
-  auto account = dir.load(name);
-  if (!account) return report(ctx, account.error());
+  auto& account = *found;
 
   creds::SessionCache cache(ctx.fs, dir.path());
   auto lookup = cache.lookup(account->name, ctx.clock.now());

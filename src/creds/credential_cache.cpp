@@ -23,36 +23,6 @@ std::uint64_t fnv1a(std::string_view text) {
   return hash;
 }
 
-std::optional<CacheKey> parse_canonical(std::string_view text) {
-  CacheKey key;
-  std::size_t start = 0;
-  while (start < text.size()) {
-    std::size_t end = text.find('\n', start);
-    if (end == std::string_view::npos) end = text.size();
-    std::string_view line = text.substr(start, end - start);
-    start = end + 1;
-    auto eq = line.find('=');
-    if (eq == std::string_view::npos) continue;
-    std::string_view name = line.substr(0, eq), value = line.substr(eq + 1);
-    if (name == "kind")
-      key.kind = value;
-    else if (name == "source")
-      key.source = value;
-    else if (name == "role")
-      key.role_arn = value;
-    else if (name == "mfa")
-      key.mfa_serial = value;
-    else if (name == "external")
-      key.external_id = value;
-    else if (name == "name")
-      key.session_name = value;
-    else if (name == "duration")
-      std::from_chars(value.data(), value.data() + value.size(), key.duration_seconds);
-  }
-  if (key.kind.empty()) return std::nullopt;
-  return key;
-}
-
 class FileSlot final : public CacheSlot {
  public:
   FileSlot(util::FileSystem& fs, util::Path dir, util::Path entry, std::string key, std::chrono::milliseconds timeout)
@@ -204,25 +174,6 @@ Result<int> CredentialCache::clear() {
     if (entry) ++removed;
   }
   return removed;
-}
-
-std::vector<CredentialCache::Entry> CredentialCache::entries() const {
-  std::vector<Entry> out;
-  if (!m_fs.is_directory(m_dir)) return out;
-  auto names = m_fs.list_directory(m_dir);
-  if (!names) return out;
-  for (const auto& name : *names) {
-    if (!name.ends_with(k_entry_suffix)) continue;
-    auto text = m_fs.read_private_file(m_dir / name);
-    if (!text || !*text) continue;
-    std::string stored_key;
-    auto session = SessionCache::deserialize(**text, &stored_key);
-    util::wipe(**text);
-    auto key = parse_canonical(stored_key);
-    if (!session || !key) continue;
-    out.push_back({name, *key, session->expiration});
-  }
-  return out;
 }
 
 std::unique_ptr<CacheSlot> seed_account_slot(util::FileSystem& fs, const util::Path& creds_dir, std::string account,

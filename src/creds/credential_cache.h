@@ -71,14 +71,6 @@ class CredentialCache {
   // Removes every entry (and its lock file); returns how many sessions went.
   Result<int> clear();
 
-  struct Entry {
-    std::string file;
-    CacheKey key;  // as parsed from the entry's canonical key
-    std::optional<util::TimePoint> expiration;
-  };
-  // Every readable entry, for `list`; never returns secrets.
-  std::vector<Entry> entries() const;
-
  private:
   util::FileSystem& m_fs;
   util::Path m_dir;

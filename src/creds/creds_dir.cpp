@@ -45,6 +45,19 @@ bool CredsDir::has_account(std::string_view name) const {
 
 Result<SeedAccount> CredsDir::load(std::string_view requested) const {
   if (!exists()) return std::unexpected(missing_dir_error());
+  auto found = find(requested);
+  if (!found) return std::unexpected(found.error());
+  if (*found) return std::move(**found);
+  std::string name = util::to_lower(requested);
+  auto names = account_names();
+  std::string possible = names && !names->empty() ? util::join(*names, " ") : "none";
+  return fail(ErrorKind::config, "unknown account '" + std::string(requested) + "': no " +
+                                     (m_path / (name + std::string(k_access_suffix))).string() +
+                                     " (possible accounts: " + possible + ")");
+}
+
+Result<std::optional<SeedAccount>> CredsDir::find(std::string_view requested) const {
+  if (!exists()) return std::optional<SeedAccount>{};
   std::string name = util::to_lower(requested);
   auto entries = m_fs.list_directory(m_path);
   if (!entries) return std::unexpected(entries.error());
@@ -55,13 +68,7 @@ Result<SeedAccount> CredsDir::load(std::string_view requested) const {
     if (util::to_lower(entry) == name + std::string(k_access_suffix))
       stem = entry.substr(0, entry.size() - k_access_suffix.size());
   }
-  if (!stem || name.empty() || name.find('/') != std::string::npos) {
-    auto names = account_names();
-    std::string possible = names && !names->empty() ? util::join(*names, " ") : "none";
-    return fail(ErrorKind::config, "unknown account '" + std::string(requested) + "': no " +
-                                       (m_path / (name + std::string(k_access_suffix))).string() +
-                                       " (possible accounts: " + possible + ")");
-  }
+  if (!stem || name.empty() || name.find('/') != std::string::npos) return std::optional<SeedAccount>{};
 
   auto read_trimmed = [&](std::string_view suffix) -> Result<std::optional<std::string>> {
     util::Path file = m_path / (*stem + std::string(suffix));
@@ -110,7 +117,7 @@ Result<SeedAccount> CredsDir::load(std::string_view requested) const {
   auto user = read_trimmed(".user");
   if (!user) return std::unexpected(user.error());
   if (*user && !(*user)->empty()) account.user = std::move(**user);
-  return account;
+  return std::optional<SeedAccount>(std::move(account));
 }
 
 }  // namespace stsh::creds

@@ -34,6 +34,9 @@ class CredsDir {
   bool has_account(std::string_view name) const;
   // ErrorKind::config naming the possible accounts when NAME is unknown.
   Result<SeedAccount> load(std::string_view name) const;
+  // As load, but std::nullopt (not an error) when there is no such account
+  // or no directory: one listing answers both "is it here" and "what is it".
+  Result<std::optional<SeedAccount>> find(std::string_view name) const;
 
  private:
   Error missing_dir_error() const;

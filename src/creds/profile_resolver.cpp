@@ -97,9 +97,9 @@ Result<ProfileChain> ProfileResolver::chain_for(std::string_view name, ResolvedP
   }
 
   CredsDir dir(m_deps.fs, CredsDir::default_path(m_deps.env));
-  if (dir.has_account(name)) {
-    auto account = dir.load(name);
-    if (!account) return std::unexpected(account.error());
+  auto found = dir.find(name);
+  if (!found) return std::unexpected(found.error());
+  if (auto& account = *found) {
     out.seed_account = true;
     StaticKeysSource keys;
     keys.profile = account->name;

@@ -235,6 +235,15 @@ TEST_F(CliTest, RoleRejectsDurationOverTwelveHours) {
   EXPECT_EQ(m_connector.connects, 0);
 }
 
+TEST_F(CliTest, ExportDefaultsToAwsProfile) {
+  m_fs.add_file("/h/.aws/credentials", "[dev]\naws_access_key_id = AKIADEV\naws_secret_access_key = devsecret\n");
+  m_env.set("AWS_PROFILE", "dev");
+  EXPECT_EQ(run({"export", "--format", "credential-process"}), 0) << m_err.str();
+  EXPECT_EQ(m_out.str(), "{\"Version\":1,\"AccessKeyId\":\"AKIADEV\",\"SecretAccessKey\":\"devsecret\"}\n");
+  EXPECT_EQ(m_connector.connects, 0);
+  EXPECT_EQ(run({"export", "a", "b"}), 2);
+}
+
 TEST_F(CliTest, InitEmbedsBinaryPathQuoted) {
   EXPECT_EQ(run({"init", "bash"}), 0);
   EXPECT_NE(m_out.str().find("ec2switch() { __stsh_eval switch \"$@\"; }"), std::string::npos);

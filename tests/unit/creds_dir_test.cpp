@@ -58,6 +58,25 @@ TEST_F(CredsDirTest, UnknownAccountListsPossibleOnes) {
   EXPECT_NE(account.error().message.find("possible accounts: work"), std::string::npos);
 }
 
+TEST_F(CredsDirTest, FindTellsAbsentFromBroken) {
+  CredsDir missing_dir(m_fs, "/nowhere");
+  auto none = missing_dir.find("work");
+  ASSERT_TRUE(none);
+  EXPECT_FALSE(*none);
+  m_fs.add_file(m_dir / "work.access_key", "AKIA");
+  CredsDir dir(m_fs, m_dir);
+  auto absent = dir.find("nope");
+  ASSERT_TRUE(absent);
+  EXPECT_FALSE(*absent);
+  auto broken = dir.find("work");  // no secret key file
+  ASSERT_FALSE(broken);
+  EXPECT_EQ(broken.error().kind, ErrorKind::config);
+  m_fs.add_file(m_dir / "work.secret_key", "s");
+  auto found = dir.find("WORK");
+  ASSERT_TRUE(found && *found);
+  EXPECT_EQ((*found)->name, "work");
+}
+
 TEST_F(CredsDirTest, MissingSecretIsConfigError) {
   m_fs.add_file(m_dir / "work.access_key", "AKIA");
   CredsDir dir(m_fs, m_dir);
